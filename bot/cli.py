@@ -1,0 +1,145 @@
+"""The `jointcheck` command (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.app import App, build_app
+from bot.db import unit_of_work
+from bot.settings import Settings
+from services import audit, demo, invites
+from services.clock import local_today
+
+Runner = Callable[[App, argparse.Namespace], Awaitable[int]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="jointcheck",
+        description="JointCheck (联合抽查助手): joint 'double random, one public' spot checks.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub.add_parser("run", help="run the bot on the configured transports (console by default)")
+    console = sub.add_parser("console", help="chat in the terminal as a user")
+    console.add_argument("--as", dest="login", default=None, help="login (default: CONSOLE_LOGIN)")
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="upgrade the schema to the newest revision")
+    db_sub.add_parser("current", help="print the schema revision")
+    demo_p = sub.add_parser("demo", help="load the demo district (idempotent)")
+    demo_p.add_argument("--if-empty", action="store_true", help="only into an empty database")
+    audit_p = sub.add_parser("audit", help="the audit log")
+    audit_sub = audit_p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_sub.add_parser("verify", help="walk the hash chain and name the first broken entry")
+    invite = sub.add_parser("invite", help="issue an invite code for /bind")
+    invite.add_argument(
+        "--role", required=True, choices=["admin", "coordinator", "inspector", "leader"]
+    )
+    target = invite.add_mutually_exclusive_group(required=True)
+    target.add_argument("--cert", help="certificate number of a directory inspector")
+    target.add_argument("--login", help="login of an existing user")
+    return parser
+
+
+async def _run(app: App, args: argparse.Namespace) -> int:
+    # Telegram and WeCom join here as they arrive; until then the console is the default.
+    return await _console(app, args)
+
+
+async def _console(app: App, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    login = getattr(args, "login", None) or app.settings.console_login
+    return await run_console(app, login, sys.stdin, sys.stdout)
+
+
+async def _db(app: App, args: argparse.Namespace) -> int:
+    from bot import migrate
+
+    print(await migrate.current_revision(app.engine) or "empty")
+    return 0
+
+
+async def _demo(app: App, args: argparse.Namespace) -> int:
+    async with unit_of_work(app.sessions) as session:
+        if args.if_empty and not await demo.is_empty(session):
+            print("数据库已有数据，跳过演示数据 / database not empty, demo data skipped")
+            return 0
+        counts = await demo.load(session, local_today(app.clock), app.clock.now())
+    print(f"演示数据 / demo data: {vars(counts)}")
+    return 0
+
+
+async def _audit(app: App, args: argparse.Namespace) -> int:
+    async with unit_of_work(app.sessions, write=False) as session:
+        report = await audit.verify(session)
+    if report.ok:
+        print(f"审计链完整 / audit chain intact: {report.checked} entries")
+        return 0
+    print(
+        f"审计链断裂 / audit chain broken at entry {report.broken_seq} ({report.reason}); "
+        f"{report.checked} entries before it are intact"
+    )
+    return 1
+
+
+async def _invite(app: App, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    async with unit_of_work(app.sessions) as session:
+        code = await invites.create_invite(
+            session,
+            None,
+            role=args.role,
+            now=app.clock.now(),
+            ttl=timedelta(days=app.settings.invite_ttl_days),
+            login=args.login,
+            cert_no=args.cert,
+        )
+    print(f"邀请码 / invite code ({app.settings.invite_ttl_days} days, single use):")
+    print(code)
+    return 0
+
+
+RUNNERS: dict[str, Runner] = {
+    "run": _run,
+    "console": _console,
+    "db": _db,
+    "demo": _demo,
+    "audit": _audit,
+    "invite": _invite,
+}
+
+
+async def _main(args: argparse.Namespace) -> int:
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # `audit verify` must read the database as it is, never migrate it first.
+    upgrade = args.command != "audit"
+    app = await build_app(settings, upgrade=upgrade)
+    try:
+        return await RUNNERS[args.command](app, args)
+    finally:
+        await app.aclose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse the arguments, run the subcommand, return its exit status."""
+    args = build_parser().parse_args(argv)
+    from services.errors import DomainError
+
+    try:
+        return asyncio.run(_main(args))
+    except DomainError as exc:
+        from handlers.i18n import t
+
+        print(t("zh", exc.key, **exc.params), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

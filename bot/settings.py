@@ -1,0 +1,50 @@
+"""Settings read from the environment and `.env`, named without a prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of JointCheck; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default="sqlite+aiosqlite:///var/jointcheck.db")
+    data_dir: Path = Path("var")
+    log_level: str = "INFO"
+    timezone: str = "Asia/Shanghai"
+    default_language: str = "zh"
+    conversation_ttl_hours: int = Field(default=72, ge=1)
+    console_login: str = "coord"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_group_chat_id: str | None = None
+
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+
+    wecom_corp_id: str | None = None
+    wecom_agent_id: str | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_token: SecretStr | None = None
+    wecom_encoding_aes_key: SecretStr | None = None
+    wecom_robot_key: SecretStr | None = None
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
+
+    scheduler_enabled: bool = True
+    invite_ttl_days: int = Field(default=7, ge=1)
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file of `database_url`, or None for another database."""
+        prefix = "sqlite+aiosqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        rest = self.database_url[len(prefix) :]
+        return None if rest in ("", ":memory:") else Path(rest)

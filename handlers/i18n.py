@@ -1,0 +1,33 @@
+"""The message catalog: Chinese by default, English per user."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from handlers.texts import core
+
+LANGUAGES = ("zh", "en")
+
+
+def _merge(*catalogs: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for catalog in catalogs:
+        clash = merged.keys() & catalog.keys()
+        if clash:
+            raise ValueError(f"message keys defined twice: {sorted(clash)}")
+        merged.update(catalog)
+    return MappingProxyType(merged)
+
+
+CATALOG = _merge(core.TEXTS)
+
+
+def t(lang: str, key: str, **params: Any) -> str:
+    """The text for `key` in `lang` (falling back to Chinese), with values filled in."""
+    pair = CATALOG.get(key)
+    if pair is None:
+        return key
+    template = pair[1] if lang == "en" else pair[0]
+    return template.format(**params) if params else template

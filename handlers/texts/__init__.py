@@ -1,0 +1,1 @@
+"""Message catalogs, one module per feature: key -> (Chinese, English)."""

@@ -1,0 +1,64 @@
+"""The JointCheck data model: every table is importable from here."""
+
+from models.accounts import (
+    ROLES,
+    BindAttempt,
+    ConversationState,
+    InviteCode,
+    PlatformAccount,
+    User,
+    UserRole,
+)
+from models.base import Base, UTCDateTime
+from models.directory import Department, Enterprise, Inspector, Item, ItemDepartment, Recusal
+from models.meetings import Meeting, MeetingParticipant
+from models.plans import Assignment, AssignmentMember, Draw, Plan, PlanItem
+from models.records import (
+    Case,
+    ClueTransfer,
+    EvidenceFile,
+    InspectionResult,
+    Problem,
+    RectificationNotice,
+    ResultCategory,
+    ResultCategoryLink,
+)
+from models.system import AuditEntry, AuditHead, Counter, OutboxMessage, ProcessedUpdate
+
+__all__ = [
+    "ROLES",
+    "Assignment",
+    "AssignmentMember",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "BindAttempt",
+    "Case",
+    "ClueTransfer",
+    "ConversationState",
+    "Counter",
+    "Department",
+    "Draw",
+    "Enterprise",
+    "EvidenceFile",
+    "InspectionResult",
+    "Inspector",
+    "InviteCode",
+    "Item",
+    "ItemDepartment",
+    "Meeting",
+    "MeetingParticipant",
+    "OutboxMessage",
+    "Plan",
+    "PlanItem",
+    "PlatformAccount",
+    "Problem",
+    "ProcessedUpdate",
+    "RectificationNotice",
+    "Recusal",
+    "ResultCategory",
+    "ResultCategoryLink",
+    "UTCDateTime",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,129 @@
+"""Field records: results, problems, orders to correct, cases, clues and evidence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class ResultCategory(Base):
+    """A published result category (未发现问题, 发现问题经责令已改正, ...)."""
+
+    __tablename__ = "result_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200))
+    sort: Mapped[int]
+
+
+class InspectionResult(Base):
+    """The record of one joint check, with its review and publication lifecycle."""
+
+    __tablename__ = "inspection_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), unique=True)
+    # not_entered / draft / awaiting_review / returned / approved / published
+    status: Mapped[str] = mapped_column(String(16), default="not_entered")
+    checked_on: Mapped[date | None]
+    summary: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    publish_due: Mapped[date | None]
+    published_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class ResultCategoryLink(Base):
+    """A category carried by a result (one result may carry several)."""
+
+    __tablename__ = "result_category_links"
+
+    result_id: Mapped[int] = mapped_column(ForeignKey("inspection_results.id"), primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("result_categories.id"), primary_key=True)
+
+
+class Problem(Base):
+    """A problem found during a check."""
+
+    __tablename__ = "problems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("inspection_results.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"))
+    description: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    found_on: Mapped[date]
+
+
+class RectificationNotice(Base):
+    """An order to correct (责令整改通知书) with its deadline and re-inspection."""
+
+    __tablename__ = "rectification_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("inspection_results.id"), index=True)
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problems.id"))
+    number: Mapped[str] = mapped_column(String(100), unique=True)
+    issued_on: Mapped[date]
+    deadline: Mapped[date]
+    # open / corrected / extended / not_corrected / case_filed
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    reinspected_on: Mapped[date | None]
+    corrected_on: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Case(Base):
+    """A filed case (立案查处), decided within 90 days of filing."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("inspection_results.id"), index=True)
+    number: Mapped[str] = mapped_column(String(100), unique=True)
+    filed_on: Mapped[date]
+    decision_due: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open / closed
+    closed_on: Mapped[date | None]
+    decision: Mapped[str | None] = mapped_column(Text)
+
+
+class ClueTransfer(Base):
+    """A clue transferred to another department."""
+
+    __tablename__ = "clue_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("inspection_results.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    description: Mapped[str] = mapped_column(Text)
+    transferred_on: Mapped[date]
+
+
+class EvidenceFile(Base):
+    """A photo or file kept as evidence; our copy, never only the platform's file id."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_results.id"))
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problems.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    mime: Mapped[str] = mapped_column(String(100))
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    platform_file_id: Mapped[str | None] = mapped_column(String(255))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
