@@ -12,6 +12,7 @@ from bot import migrate
 from bot.db import create_engine, create_sessionmaker
 from bot.settings import Settings
 from handlers import core as core_handlers
+from handlers import draw as draw_handlers
 from handlers.dispatch import Core
 from handlers.router import Router
 from services.clock import Clock, SystemClock
@@ -23,6 +24,7 @@ def build_router() -> Router:
     """Every feature registers its commands, buttons and flows here, in one visible list."""
     router = Router()
     core_handlers.register(router)
+    draw_handlers.register(router)
     return router
 
 

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 
+from bot import cli_draw
 from bot.app import App, build_app
 from bot.db import unit_of_work
 from bot.settings import Settings
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     target = invite.add_mutually_exclusive_group(required=True)
     target.add_argument("--cert", help="certificate number of a directory inspector")
     target.add_argument("--login", help="login of an existing user")
+    cli_draw.add_parsers(sub)
     return parser
 
 
@@ -113,6 +115,8 @@ RUNNERS: dict[str, Runner] = {
     "demo": _demo,
     "audit": _audit,
     "invite": _invite,
+    "plan": cli_draw.run_plan,
+    "draw": cli_draw.run_draw,
 }
 
 
@@ -122,6 +126,9 @@ async def _main(args: argparse.Namespace) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # `audit verify` must read the database as it is, never migrate it first.
     upgrade = args.command != "audit"
+    if args.command == "draw" and args.draw_command == "verify":
+        # Verifying a file needs no database at all.
+        return cli_draw.run_verify_file(args)
     app = await build_app(settings, upgrade=upgrade)
     try:
         return await RUNNERS[args.command](app, args)

@@ -59,7 +59,8 @@ class ConsoleTransport:
     def to_incoming(self, login: str, line: str) -> Incoming | None:
         """Turn a typed line into an event; None when a number names no choice."""
         text = line.strip()
-        if text.isdigit() and not text.startswith("0"):
+        # One or two digits press a button; a longer number (a salt, a count) is text.
+        if text.isdigit() and len(text) <= 2 and not text.startswith("0"):
             index = int(text) - 1
             if not 0 <= index < len(self.choices):
                 return None

@@ -1,0 +1,122 @@
+"""`jointcheck plan ...` and `jointcheck draw ...`: the scripted side of the draw."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.app import App
+from bot.db import unit_of_work
+from services import draw_record, draw_run, draws, plans
+from services.errors import InvalidInput
+
+
+def add_parsers(sub: Any) -> None:
+    """Add the plan and draw subcommands."""
+    plan = sub.add_parser("plan", help="spot-check plans")
+    plan_sub = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    create = plan_sub.add_parser("create", help="create a plan from a JSON file (see README)")
+    create.add_argument("--file", required=True, type=Path)
+    plan_sub.add_parser("list", help="list plans that can be drawn")
+    draw = sub.add_parser("draw", help="the random draw")
+    draw_sub = draw.add_subparsers(dest="draw_command", metavar="ACTION", required=True)
+    preview = draw_sub.add_parser("preview", help="eligibility and every k, without drawing")
+    preview.add_argument("plan_id", type=int)
+    run = draw_sub.add_parser("run", help="freeze and draw a plan; prints the draw id last")
+    run.add_argument("plan_id", type=int)
+    run.add_argument("--salt", default="", help="public salt, e.g. read out at the meeting")
+    export = draw_sub.add_parser("export", help="write the published record of a draw")
+    export.add_argument("draw_id", type=int)
+    export.add_argument("file", type=Path)
+    verify = draw_sub.add_parser("verify", help="recompute a published record")
+    verify.add_argument("file", type=Path)
+    void = draw_sub.add_parser("void", help="void a draw (audited)")
+    void.add_argument("draw_id", type=int)
+    void.add_argument("--reason", required=True)
+
+
+async def run_plan(app: App, args: argparse.Namespace) -> int:
+    """`jointcheck plan ...`."""
+    if args.plan_command == "list":
+        async with unit_of_work(app.sessions, write=False) as session:
+            for p in await plans.open_plans(session):
+                print(f"{p.id}\t{p.name}\t{p.check_start}..{p.check_end}")
+        return 0
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput("plan.bad_file", error=str(exc)) from None
+    if not isinstance(data, dict):
+        raise InvalidInput("plan.bad_file", error="not a JSON object")
+    spec = plans.parse_spec(data)
+    async with unit_of_work(app.sessions) as session:
+        plan = await plans.create_plan(session, None, spec, app.clock.now())
+    print(f"计划已创建 / plan created: {plan.name}")
+    print(plan.id)
+    return 0
+
+
+async def run_draw(app: App, args: argparse.Namespace) -> int:
+    """`jointcheck draw ...`."""
+    command = args.draw_command
+    if command == "verify":
+        return _verify_file(args.file)
+    if command == "preview":
+        async with unit_of_work(app.sessions, write=False) as session:
+            pv = await draws.preview(session, None, args.plan_id)
+        print(
+            json.dumps(
+                {
+                    "populations": pv.populations,
+                    "k": pv.ks,
+                    "excluded_enterprises": pv.enterprise_exclusions,
+                    "excluded_inspectors": pv.inspector_exclusions,
+                    "officers_by_department": pv.officers_by_department,
+                    "warnings": [key for key, _ in pv.warnings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    if command == "run":
+        # Two transactions, as in chat: the commitment is stored before anything is drawn.
+        async with unit_of_work(app.sessions) as session:
+            frozen = await draws.freeze(session, None, args.plan_id, app.clock.now())
+        print(f"承诺 / commitment: {frozen.commitment}")
+        async with unit_of_work(app.sessions) as session:
+            drawn = await draw_run.execute(session, None, frozen.id, args.salt, app.clock.now())
+        print(f"抽取完成 / drawn: plan {drawn.plan_id}")
+        print(drawn.id)
+        return 0
+    if command == "export":
+        async with unit_of_work(app.sessions, write=False) as session:
+            record = await draw_record.export_record(session, args.draw_id)
+        args.file.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"已导出 / exported: {args.file}")
+        return 0
+    async with unit_of_work(app.sessions) as session:
+        await draw_run.void(session, None, args.draw_id, args.reason, app.clock.now())
+    print(f"已作废 / voided: draw {args.draw_id}")
+    return 0
+
+
+def run_verify_file(args: argparse.Namespace) -> int:
+    """`jointcheck draw verify FILE`."""
+    return _verify_file(args.file)
+
+
+def _verify_file(path: Path) -> int:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(f"无法读取记录 / cannot read the record: {exc}")
+        return 2
+    differences = draw_record.verify(record) if isinstance(record, dict) else ["not an object"]
+    if not differences:
+        print("一致 / consistent")
+        return 0
+    print(f"不一致 / inconsistent: {differences[0]}")
+    return 1

@@ -1,0 +1,207 @@
+"""The draw of a plan: preview, freeze (commitment), draw, void, and the published record."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Department, Draw, Plan
+from services import audit, eligibility
+from services.actors import Actor, require_role
+from services.draw_engine import (
+    RISK_CLASSES,
+    DrawParams,
+    InspectorIn,
+    commitment,
+    compute_k,
+    snapshot_hash,
+)
+from services.errors import Conflict, InvalidInput
+from services.plans import get_plan
+
+LOW_RATIO_PERCENT = 3  # 企业公示信息抽查办法 Art. 4: at least 3% of the jurisdiction
+
+
+def params_of(plan: Plan) -> DrawParams:
+    """The engine's parameters of a plan."""
+    return DrawParams(
+        ratios=dict(plan.ratios),
+        min_count=plan.min_count,
+        max_count=plan.max_count,
+        team_size=plan.team_size,
+        experts_per_team=plan.experts_per_team,
+        load_cap=plan.load_cap,
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a coordinator sees before freezing: strata, exclusions, officers."""
+
+    plan: Plan
+    populations: dict[str, int]
+    ks: dict[str, int]
+    enterprise_exclusions: dict[str, int]
+    inspector_exclusions: dict[str, int]
+    officers_by_department: dict[str, int]
+    experts: int
+    warnings: list[tuple[str, dict[str, Any]]]
+    department_names: dict[str, str]
+
+
+def _actor_ref(actor: Actor | None) -> str:
+    return "cli" if actor is None else actor.ref
+
+
+async def preview(session: AsyncSession, actor: Actor | None, plan_id: int) -> Preview:
+    """Compute eligibility and every k without drawing anything."""
+    if actor is not None:
+        require_role(actor, "coordinator")
+    plan = await get_plan(session, plan_id)
+    elig = await eligibility.compute(session, plan)
+    return _preview(plan, elig, await department_names(session))
+
+
+async def department_names(session: AsyncSession) -> dict[str, str]:
+    """Department code -> name, for people-facing text."""
+    rows = await session.execute(select(Department.code, Department.name))
+    return {code: name for code, name in rows}
+
+
+def _preview(
+    plan: Plan, elig: eligibility.Eligibility, names: dict[str, str] | None = None
+) -> Preview:
+    populations = elig.populations()
+    ks = compute_k(populations, params_of(plan))
+    officers = elig.officers_by_department()
+    warnings: list[tuple[str, dict[str, Any]]] = [
+        ("draw.warn_no_officer", {"department": (names or {}).get(d, d)})
+        for d, n in officers.items()
+        if n == 0
+    ]
+    total, drawn = sum(populations.values()), sum(ks.values())
+    if total and drawn * 100 < total * LOW_RATIO_PERCENT:
+        warnings.append(("draw.warn_low_ratio", {"drawn": drawn, "total": total}))
+    needed = drawn * plan.team_size
+    capacity = sum(officers.values()) * plan.load_cap
+    if needed > capacity:
+        warnings.append(("draw.warn_pool", {"needed": needed, "capacity": capacity}))
+    return Preview(
+        plan,
+        populations,
+        ks,
+        dict(elig.enterprise_exclusions),
+        dict(elig.inspector_exclusions),
+        officers,
+        sum(1 for i in elig.inspectors if i.expert),
+        warnings,
+        names or {},
+    )
+
+
+def _pack(elig: eligibility.Eligibility) -> bytes:
+    body = {
+        "groups": [[r, list(d), codes] for (r, d), codes in sorted(elig.groups.items())],
+        "inspectors": [[i.cert, i.department, i.expert] for i in elig.inspectors],
+        "recusals": [list(p) for p in elig.recusals],
+    }
+    return zlib.compress(json.dumps(body, separators=(",", ":")).encode(), 6)
+
+
+def _unpack(blob: bytes) -> eligibility.Eligibility:
+    body = json.loads(zlib.decompress(blob))
+    groups = {(r, tuple(d)): codes for r, d, codes in body["groups"]}
+    inspectors = [InspectorIn(c, d, bool(x)) for c, d, x in body["inspectors"]]
+    recusals = [(c, e) for c, e in body["recusals"]]
+    return eligibility.Eligibility(groups, inspectors, recusals, [])
+
+
+async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: datetime) -> Draw:
+    """Snapshot the eligible lists and commit to a secret seed; publish the commitment."""
+    if actor is not None:
+        require_role(actor, "coordinator")
+    plan = await get_plan(session, plan_id)
+    live = await session.scalar(
+        select(Draw).where(Draw.plan_id == plan_id, Draw.status != "voided")
+    )
+    if live is not None:
+        raise Conflict("draw.exists", plan=plan_id, draw=live.id, status=live.status)
+    elig = await eligibility.compute(session, plan)
+    if not elig.groups:
+        raise InvalidInput("draw.empty_population", plan=plan_id)
+    seed = secrets.token_bytes(32)
+    preview_ = _preview(plan, elig)
+    draw = Draw(
+        plan_id=plan_id,
+        status="frozen",
+        seed_hex=seed.hex(),
+        commitment=commitment(seed),
+        enterprise_snapshot=snapshot_hash(c for codes in elig.groups.values() for c in codes),
+        inspector_snapshot=snapshot_hash(i.cert for i in elig.inspectors),
+        params={
+            **_params_json(params_of(plan)),
+            "check_start": plan.check_start.isoformat(),
+            "check_end": plan.check_end.isoformat(),
+        },
+        exclusions={
+            "enterprises": preview_.enterprise_exclusions,
+            "inspectors": preview_.inspector_exclusions,
+        },
+        strata={
+            c: {"population": preview_.populations[c], "k": preview_.ks[c]} for c in RISK_CLASSES
+        },
+        snapshot_blob=_pack(elig),
+        frozen_at=now,
+        frozen_by=None if actor is None else actor.user_id,
+    )
+    session.add(draw)
+    try:
+        await session.flush()
+    except IntegrityError:
+        # Another coordinator froze this plan in the same instant; theirs stands.
+        raise Conflict("draw.exists", plan=plan_id, draw="?", status="frozen") from None
+    await audit.record(
+        session,
+        at=now,
+        actor=_actor_ref(actor),
+        action="draw.freeze",
+        object_type="draw",
+        object_id=draw.id,
+        after={
+            "plan": plan_id,
+            "commitment": draw.commitment,
+            "enterprise_snapshot": draw.enterprise_snapshot,
+            "inspector_snapshot": draw.inspector_snapshot,
+        },
+    )
+    return draw
+
+
+def _params_json(p: DrawParams) -> dict[str, Any]:
+    return {
+        "ratios": dict(p.ratios),
+        "min_count": p.min_count,
+        "max_count": p.max_count,
+        "team_size": p.team_size,
+        "experts_per_team": p.experts_per_team,
+        "load_cap": p.load_cap,
+    }
+
+
+def _engine_params(stored: dict[str, Any]) -> DrawParams:
+    return DrawParams(
+        ratios=stored["ratios"],
+        min_count=stored["min_count"],
+        max_count=stored["max_count"],
+        team_size=stored["team_size"],
+        experts_per_team=stored["experts_per_team"],
+        load_cap=stored["load_cap"],
+    )

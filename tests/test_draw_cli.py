@@ -1,0 +1,101 @@
+"""The scripted draw: plan create, draw run, export and verify, as a clerk would run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+def test_example_plan_draws_and_verifies_on_demo_data(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("demo").returncode == 0
+    created = cli("plan", "create", "--file", str(ROOT / "examples" / "plan.json"))
+    assert created.returncode == 0, created.stderr
+    plan_id = created.stdout.strip().splitlines()[-1]
+    assert plan_id.isdigit()
+    drawn = cli("draw", "run", plan_id, "--salt", "20261201")
+    assert drawn.returncode == 0, drawn.stderr
+    draw_id = drawn.stdout.strip().splitlines()[-1]
+    assert draw_id.isdigit()
+    record_file = tmp_path / "record.json"
+    assert cli("draw", "export", draw_id, str(record_file)).returncode == 0
+    verified = cli("draw", "verify", str(record_file))
+    assert verified.returncode == 0
+    assert "一致 / consistent" in verified.stdout
+    tool = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "verify_draw.py"), str(record_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert tool.returncode == 0 and "consistent" in tool.stdout
+
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    team = record["result"][0]["team"]
+    record["result"][0]["team"] = list(reversed(team))
+    record_file.write_text(json.dumps(record), encoding="utf-8")
+    tampered = cli("draw", "verify", str(record_file))
+    assert tampered.returncode == 1
+    assert "不一致 / inconsistent" in tampered.stdout
+
+
+def test_bad_plan_file_gets_a_clear_message(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("demo").returncode == 0
+    bad = tmp_path / "plan.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "name": "x",
+                "items": ["LD-002"],
+                "check_start": "2026-12-31",
+                "check_end": "2026-12-01",
+            }
+        ),
+        encoding="utf-8",
+    )
+    run = cli("plan", "create", "--file", str(bad))
+    assert run.returncode == 1
+    assert "计划参数有误" in run.stderr
+    small_team = tmp_path / "team.json"
+    small_team.write_text(
+        json.dumps(
+            {
+                "name": "x",
+                "items": ["LD-002"],
+                "team_size": 1,
+                "check_start": "2026-12-01",
+                "check_end": "2026-12-31",
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert "team_size" in cli("plan", "create", "--file", str(small_team)).stderr

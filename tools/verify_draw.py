@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Check a published JointCheck draw record (algorithm version 1). Standard library only.
+
+    python tools/verify_draw.py RECORD.json
+
+Prints "一致 / consistent" and exits 0 when the record recomputes exactly, otherwise prints
+"不一致 / inconsistent: <first difference>" and exits 1. Exits 2 when the file cannot be read
+or is not a well-formed record.
+
+The normative description is docs/draw-algorithm.md. In short:
+
+1. Freeze: each snapshot is the SHA-256 of the sorted enterprise codes (certificate numbers)
+   joined by newlines; the commitment is the SHA-256 of the 32-byte seed.
+2. Enterprises: K = HMAC-SHA256(seed, salt); rank(e) = HMAC-SHA256(K, "enterprise:" + code).
+   In each risk class of n enterprises with ratio r, k = min(n, ceil(r * n)), exactly, then
+   the total is brought within max_count (cutting A first) and min_count (raising D first).
+   The k lowest ranks of each class are drawn.
+3. Teams: for each drawn enterprise, lowest rank first, the inspectors under the load cap,
+   not recused, and experts or officers of one of its departments are ranked by
+   HMAC-SHA256(K, "inspector:" + code + ":" + cert). The team takes the best officer of each
+   department, then the best remaining officers up to team_size, then experts_per_team
+   experts. Missing people are named as shortfalls; a team of fewer than 2 officers is
+   dropped.
+
+This file deliberately shares no code with JointCheck itself, so that it can be read and
+trusted on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import re
+import sys
+from fractions import Fraction
+from typing import Any
+
+CLASSES = ("A", "B", "C", "D")
+
+
+class Malformed(Exception):
+    """The input is not a well-formed draw record of algorithm version 1."""
+
+
+def mac(key: bytes, text: str) -> bytes:
+    return hmac.digest(key, text.encode("utf-8"), "sha256")
+
+
+def snapshot(keys: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(keys)).encode("utf-8")).hexdigest()
+
+
+def get(obj: Any, key: str, kind: type, where: str = "record") -> Any:
+    """obj[key], which must exist and be of the given JSON type."""
+    if not isinstance(obj, dict) or key not in obj:
+        raise Malformed(f"{where}: missing {key!r}")
+    value = obj[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise Malformed(f"{where}.{key}: expected {kind.__name__}, got {value!r}")
+    return value
+
+
+def get_strings(obj: Any, key: str, where: str) -> list[str]:
+    value: list[str] = get(obj, key, list, where)
+    if not all(isinstance(v, str) for v in value):
+        raise Malformed(f"{where}.{key}: expected a list of strings")
+    return value
+
+
+def ratio(text: Any) -> Fraction:
+    """A ratio is a plain decimal string such as "0.08", read exactly, in [0, 1]."""
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+        raise Malformed(f"ratio {text!r} is not a decimal string")
+    if Fraction(text) > 1:
+        raise Malformed(f"ratio {text!r} is above 1")
+    return Fraction(text)
+
+
+def check_shape(rec: Any) -> None:
+    """Raise Malformed unless rec has every field of the record, with the right types."""
+    if get(rec, "format", str) != "jointcheck-draw-record" or get(rec, "algorithm", int) != 1:
+        raise Malformed("not a jointcheck-draw-record of algorithm 1")
+    for name, kind in [("draw_id", int), ("plan_id", int), ("plan_name", str), ("salt", str)]:
+        get(rec, name, kind)
+    for name in ["enterprise_snapshot", "inspector_snapshot", "commitment"]:
+        get(rec, name, str)
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", get(rec, "seed", str)):
+        raise Malformed("seed is not 64 hex digits")
+
+    p = get(rec, "params", dict)
+    if sorted(get(p, "ratios", dict, "params")) != list(CLASSES):
+        raise Malformed("params.ratios must give exactly A, B, C and D")
+    for c in CLASSES:
+        ratio(p["ratios"][c])
+    for name, least in [
+        ("min_count", 0),
+        ("team_size", 2),
+        ("experts_per_team", 0),
+        ("load_cap", 1),
+    ]:
+        if get(p, name, int, "params") < least:
+            raise Malformed(f"params.{name} must be >= {least}")
+    max_count = get(p, "max_count", object, "params")
+    if max_count is not None and get(p, "max_count", int, "params") < p["min_count"]:
+        raise Malformed("params.max_count is below min_count")
+    get(p, "check_start", str, "params")
+    get(p, "check_end", str, "params")
+
+    for n, e in enumerate(get(rec, "enterprises", list)):
+        get(e, "code", str, f"enterprises[{n}]")
+        get_strings(e, "departments", f"enterprises[{n}]")
+        if get(e, "risk", str, f"enterprises[{n}]") not in CLASSES:
+            raise Malformed(f"enterprises[{n}].risk is not A, B, C or D")
+    if len({e["code"] for e in rec["enterprises"]}) != len(rec["enterprises"]):
+        raise Malformed("an enterprise code appears twice")
+    for n, i in enumerate(get(rec, "inspectors", list)):
+        get(i, "cert", str, f"inspectors[{n}]")
+        get(i, "department", str, f"inspectors[{n}]")
+        get(i, "expert", bool, f"inspectors[{n}]")
+    if len({i["cert"] for i in rec["inspectors"]}) != len(rec["inspectors"]):
+        raise Malformed("an inspector certificate appears twice")
+    for pair in get(rec, "recusals", list):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(v, str) for v in pair)
+        ):
+            raise Malformed(f"recusal {pair!r} is not a [cert, code] pair")
+
+    for c in CLASSES:
+        get(get(get(rec, "strata", dict), c, dict, "strata"), "population", int, f"strata.{c}")
+        get(rec["strata"][c], "k", int, f"strata.{c}")
+    for n, t in enumerate(get(rec, "result", list)):
+        get(t, "code", str, f"result[{n}]")
+        get(t, "rank", str, f"result[{n}]")
+        get_strings(t, "team", f"result[{n}]")
+        get_strings(t, "shortfalls", f"result[{n}]")
+        if get(t, "lead", object, f"result[{n}]") is not None:
+            get(t, "lead", str, f"result[{n}]")
+
+
+def sizes(population: dict[str, int], p: dict[str, Any]) -> dict[str, int]:
+    """k per risk class: the exact ratio, then max_count and min_count (section 2)."""
+    k = {c: min(population[c], math.ceil(ratio(p["ratios"][c]) * population[c])) for c in CLASSES}
+    # Steps below zero (bound already met, or class empty) change nothing.
+    if p["max_count"] is not None:
+        for keep in (1, 0):  # first every non-empty class keeps one, then not even that
+            for c in CLASSES:
+                k[c] -= max(0, min(sum(k.values()) - p["max_count"], k[c] - keep))
+    for c in reversed(CLASSES):
+        k[c] += max(0, min(p["min_count"] - sum(k.values()), population[c] - k[c]))
+    return k
+
+
+def recompute(rec: dict[str, Any]) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
+    """The strata and the result that the record's inputs produce."""
+    p, inspectors = rec["params"], rec["inspectors"]
+    key = mac(bytes.fromhex(rec["seed"]), rec["salt"])
+
+    rank = {e["code"]: mac(key, "enterprise:" + e["code"]) for e in rec["enterprises"]}
+    by_class = {c: [e for e in rec["enterprises"] if e["risk"] == c] for c in CLASSES}
+    k = sizes({c: len(by_class[c]) for c in CLASSES}, p)
+    drawn = []
+    for c in CLASSES:
+        drawn += sorted(by_class[c], key=lambda e: rank[e["code"]])[: k[c]]
+    drawn.sort(key=lambda e: rank[e["code"]])
+
+    load = {i["cert"]: 0 for i in inspectors}
+    recused = {(cert, code) for cert, code in rec["recusals"]}
+    result = []
+    for e in drawn:
+        code, departments = e["code"], sorted(set(e["departments"]))
+        candidates = [
+            i
+            for i in inspectors
+            if load[i["cert"]] < p["load_cap"]
+            and (i["cert"], code) not in recused
+            and (i["expert"] or i["department"] in departments)
+        ]
+        candidates.sort(key=lambda i: mac(key, "inspector:" + code + ":" + i["cert"]))
+        officers = [i for i in candidates if not i["expert"]]
+        team: list[dict[str, Any]] = []
+        for i in officers:  # pass 1: one officer per department
+            if i["department"] not in [t["department"] for t in team]:
+                team.append(i)
+        target = max(p["team_size"], len(team))
+        for i in officers:  # pass 2: officers up to the team size
+            if len(team) < target and i not in team:
+                team.append(i)
+        n_officers = len(team)
+        team += [i for i in candidates if i["expert"]][: p["experts_per_team"]]  # pass 3
+        n_experts = len(team) - n_officers
+
+        covered = [t["department"] for t in team[:n_officers]]
+        shortfalls = ["department:" + d for d in departments if d not in covered]
+        if n_officers < p["team_size"]:
+            shortfalls.append(f"officers:{n_officers}")
+        if n_experts < p["experts_per_team"]:
+            shortfalls.append(f"experts:{n_experts}")
+        if n_officers < 2:  # no check with fewer than two officers: the team is dropped
+            team = []
+        for i in team:
+            load[i["cert"]] += 1
+        result.append(
+            {
+                "code": code,
+                "rank": rank[code].hex(),
+                "team": [i["cert"] for i in team],
+                "lead": team[0]["cert"] if team else None,
+                "shortfalls": sorted(shortfalls),
+            }
+        )
+    strata = {c: {"population": len(by_class[c]), "k": k[c]} for c in CLASSES}
+    return strata, result
+
+
+def differences(rec: dict[str, Any]) -> list[str]:
+    """Every difference between a well-formed record and its recomputation, in order."""
+    found = []
+
+    def compare(what: str, recorded: Any, recomputed: Any) -> None:
+        if recorded != recomputed:
+            has = json.dumps(recorded, ensure_ascii=False)
+            want = json.dumps(recomputed, ensure_ascii=False)
+            found.append(f"{what}: record has {has}, recomputed {want}")
+
+    codes = [e["code"] for e in rec["enterprises"]]
+    compare("enterprise_snapshot", rec["enterprise_snapshot"], snapshot(codes))
+    certs = [i["cert"] for i in rec["inspectors"]]
+    compare("inspector_snapshot", rec["inspector_snapshot"], snapshot(certs))
+    seed = bytes.fromhex(rec["seed"])
+    compare("commitment", rec["commitment"], hashlib.sha256(seed).hexdigest())
+    strata, result = recompute(rec)
+    for c in CLASSES:
+        for name in ("population", "k"):
+            compare(f"strata.{c}.{name}", rec["strata"][c][name], strata[c][name])
+    for n in range(max(len(result), len(rec["result"]))):
+        recorded = rec["result"][n] if n < len(rec["result"]) else {}
+        recomputed = result[n] if n < len(result) else {}
+        for name in ("code", "rank", "team", "lead", "shortfalls"):
+            compare(f"result[{n}].{name}", recorded.get(name), recomputed.get(name))
+    return found
+
+
+def verify(record: Any) -> list[str]:
+    """The differences found in a record, first one first; an empty list means consistent."""
+    try:
+        check_shape(record)
+    except Malformed as exc:
+        return [f"malformed record: {exc}"]
+    return differences(record)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python tools/verify_draw.py RECORD.json", file=sys.stderr)
+        return 2
+    try:
+        with open(argv[1], encoding="utf-8") as f:
+            record = json.load(f)
+        check_shape(record)
+    except (OSError, ValueError, Malformed) as exc:  # JSON and UTF-8 errors are ValueErrors
+        print(f"无法读取 / unreadable record: {exc}", file=sys.stderr)
+        return 2
+    found = differences(record)
+    if found:
+        print(f"不一致 / inconsistent: {found[0]}")
+        return 1
+    print("一致 / consistent")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
