@@ -13,6 +13,9 @@ from bot.db import create_engine, create_sessionmaker
 from bot.settings import Settings
 from handlers import core as core_handlers
 from handlers import draw as draw_handlers
+from handlers import imports as import_handlers
+from handlers import plan as plan_handlers
+from handlers import records as record_handlers
 from handlers.dispatch import Core
 from handlers.router import Router
 from services.clock import Clock, SystemClock
@@ -23,8 +26,8 @@ log = logging.getLogger(__name__)
 def build_router() -> Router:
     """Every feature registers its commands, buttons and flows here, in one visible list."""
     router = Router()
-    core_handlers.register(router)
-    draw_handlers.register(router)
+    for feature in (core_handlers, plan_handlers, draw_handlers, import_handlers, record_handlers):
+        feature.register(router)
     return router
 
 

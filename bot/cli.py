@@ -6,16 +6,15 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
-from bot import cli_draw
+from bot import cli_draw, cli_import, cli_records
 from bot.app import App, build_app
+from bot.cli_types import Runner
 from bot.db import unit_of_work
 from bot.settings import Settings
 from services import audit, demo, invites
 from services.clock import local_today
-
-Runner = Callable[[App, argparse.Namespace], Awaitable[int]]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     target = invite.add_mutually_exclusive_group(required=True)
     target.add_argument("--cert", help="certificate number of a directory inspector")
     target.add_argument("--login", help="login of an existing user")
-    cli_draw.add_parsers(sub)
+    for feature in (cli_draw, cli_import, cli_records):
+        feature.add_parsers(sub)
     return parser
 
 
@@ -117,6 +117,8 @@ RUNNERS: dict[str, Runner] = {
     "invite": _invite,
     "plan": cli_draw.run_plan,
     "draw": cli_draw.run_draw,
+    **cli_import.RUNNERS,
+    **cli_records.RUNNERS,
 }
 
 

@@ -1,0 +1,3 @@
+"""Texts of the imports feature."""
+
+TEXTS: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Texts of the records feature."""
+
+TEXTS: dict[str, tuple[str, str]] = {}
