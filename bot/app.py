@@ -68,5 +68,6 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, upgrade: 
         clock,
         conversation_ttl=timedelta(hours=settings.conversation_ttl_hours),
         default_language=settings.default_language,
+        files_dir=settings.data_dir,
     )
     return App(settings, engine, sessions, clock, router, core)

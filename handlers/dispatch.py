@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -39,7 +40,9 @@ class Core:
         *,
         conversation_ttl: timedelta = timedelta(hours=72),
         default_language: str = "zh",
+        files_dir: Path = Path("var"),
     ) -> None:
+        self.files_dir = files_dir
         self.sessions = sessions
         self.router = router
         self.clock = clock
@@ -77,6 +80,7 @@ class Core:
             now=self.clock.now(),
             conversation_ttl=self.conversation_ttl,
             router=self.router,
+            files_dir=self.files_dir,
         )
         if incoming.text is not None and len(incoming.text) > MAX_TEXT:
             return [ctx.reply("error.too_long", length=len(incoming.text), limit=MAX_TEXT)]

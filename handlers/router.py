@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,8 @@ class Ctx:
     now: datetime
     conversation_ttl: timedelta
     router: Router
+    # Where uploaded files and evidence are kept (settings DATA_DIR).
+    files_dir: Path
     # Announcements and notifications the handler queues for other chats.
     extra: dict[str, Any] = field(default_factory=dict)
 
