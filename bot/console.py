@@ -31,7 +31,7 @@ class ConsoleTransport:
         self._saved = 0
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Print replies; the last buttons shown are the ones a number presses."""
+        """Print replies; the last buttons shown stay pressable, as in a chat app."""
         for reply in replies:
             self.out.write(reply.text.rstrip() + "\n")
             if reply.buttons:
@@ -56,15 +56,15 @@ class ConsoleTransport:
         path.write_bytes(data)
         return path
 
-    def to_incoming(self, login: str, line: str) -> Incoming | None:
-        """Turn a typed line into an event; None when a number names no choice."""
+    def to_incoming(self, login: str, line: str) -> Incoming:
+        """Turn a typed line into an event: a button press, a file or text."""
         text = line.strip()
-        # One or two digits press a button; a longer number (a salt, a count) is text.
-        if text.isdigit() and len(text) <= 2 and not text.startswith("0"):
-            index = int(text) - 1
-            if not 0 <= index < len(self.choices):
-                return None
-            return Incoming(PLATFORM, login, login, button=self.choices[index].data)
+        # The number of a button on screen presses it; any other number is text, and a
+        # leading quote sends a number as text even when a button bears it ('1).
+        if text.isdigit() and 1 <= int(text) <= len(self.choices):
+            return Incoming(PLATFORM, login, login, button=self.choices[int(text) - 1].data)
+        if text.startswith("'") and text[1:].isdigit():
+            text = text[1:]
         if text.startswith(FILE_PREFIX):
             path = Path(text[len(FILE_PREFIX) :].strip()).expanduser()
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -99,9 +99,6 @@ async def run_console(app: App, login: str, stdin: TextIO, stdout: TextIO) -> in
             incoming = transport.to_incoming(login, line)
         except OSError as exc:
             stdout.write(f"{t(await _lang(app, login), 'console.no_file')} {exc}\n")
-            continue
-        if incoming is None:
-            stdout.write(t(await _lang(app, login), "console.no_choice") + "\n")
             continue
         await transport.send(login, await app.core.handle(incoming))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from handlers.i18n import t
 from handlers.model import Button, Incoming, Reply
 from services import conversations
 from services.actors import Actor
+from services.clock import SHANGHAI
 from services.conversations import State
 
 
@@ -45,6 +46,11 @@ class Ctx:
     def button(self, key: str, data: str, **params: Any) -> Button:
         """A button whose label is a catalog text."""
         return Button(self.t(key, **params), data)
+
+    @property
+    def today(self) -> date:
+        """Today's date in Asia/Shanghai, the date users mean."""
+        return self.now.astimezone(SHANGHAI).date()
 
     @property
     def choice(self) -> str | None:

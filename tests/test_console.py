@@ -40,11 +40,12 @@ def test_scripted_console_session(tmp_path: Path) -> None:
     assert "登录名：coord" in out
 
 
-def test_unknown_choice_number_and_end_of_input(tmp_path: Path) -> None:
+def test_a_number_without_a_button_is_text_and_end_of_input_exits_0(tmp_path: Path) -> None:
     assert _jointcheck(tmp_path, "demo").returncode == 0
-    run = _jointcheck(tmp_path, "console", "--as", "leader", stdin="7\n")
+    run = _jointcheck(tmp_path, "console", "--as", "leader", stdin="/start\n7\n")
     assert run.returncode == 0
-    assert "没有这个选项" in run.stdout
+    assert "[3] 切换语言" in run.stdout
+    assert "没有理解您的消息" in run.stdout
 
 
 def test_unknown_login_exits_with_error(tmp_path: Path) -> None:

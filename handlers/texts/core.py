@@ -95,7 +95,6 @@ _CONSOLE: dict[str, tuple[str, str]] = {
         "JointCheck console (user {login}). Type /help; a number presses a button; "
         "@file PATH sends a file; Ctrl-D quits.",
     ),
-    "console.no_choice": ("没有这个选项。", "There is no such choice."),
     "console.no_file": ("无法读取文件：", "Cannot read the file:"),
 }
 
