@@ -49,8 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _run(app: App, args: argparse.Namespace) -> int:
-    # Telegram and WeCom join here as they arrive; until then the console is the default.
-    return await _console(app, args)
+    # Telegram and WeCom join here as they arrive; until then the console is the default,
+    # with the scheduler delivering reminders and notices to it.
+    from bot.console import ConsoleTransport, run_console
+    from scheduler.runner import build_scheduler
+
+    login = app.settings.console_login
+    transport = ConsoleTransport(sys.stdout, app.settings.data_dir / "console")
+    scheduler = None
+    if app.settings.scheduler_enabled:
+        scheduler = build_scheduler(app.sessions, {transport.platform: transport}, app.clock)
+        scheduler.start()
+    try:
+        return await run_console(app, login, sys.stdin, sys.stdout, transport)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
 
 
 async def _console(app: App, args: argparse.Namespace) -> int:

@@ -73,14 +73,20 @@ class ConsoleTransport:
         return Incoming(PLATFORM, login, login, sender_name=login, text=text)
 
 
-async def run_console(app: App, login: str, stdin: TextIO, stdout: TextIO) -> int:
+async def run_console(
+    app: App,
+    login: str,
+    stdin: TextIO,
+    stdout: TextIO,
+    transport: ConsoleTransport | None = None,
+) -> int:
     """Chat as `login` until end of input; returns the exit status."""
     async with unit_of_work(app.sessions) as session:
         account = await ensure_local_account(session, PLATFORM, login, app.clock.now())
     if account is None:
         stdout.write(f"未知用户 / unknown user: {login}\n")
         return 2
-    transport = ConsoleTransport(stdout, app.settings.data_dir / "console")
+    transport = transport or ConsoleTransport(stdout, app.settings.data_dir / "console")
     interactive = stdin.isatty()
     if interactive:
         stdout.write(t("zh", "console.banner", login=login) + "\n")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,3 +47,77 @@ async def enqueue(
     else:
         lite = sqlite.insert(OutboxMessage).values(**values)
         await session.execute(lite.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+
+
+STALE_CLAIM = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A due message taken by one worker, with what it needs to be sent."""
+
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    recipient_user_id: int | None
+    platform: str | None
+    chat_id: str | None
+    attempts: int
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, worker: str, limit: int = 100
+) -> list[Claimed]:
+    """Take due messages for this worker; two workers never take the same row."""
+    due = and_(
+        OutboxMessage.due_at <= now,
+        or_(
+            OutboxMessage.status == "pending",
+            # A worker that died mid-send leaves rows in "sending"; take them back later.
+            and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM),
+        ),
+    )
+    stmt = select(OutboxMessage).where(due).order_by(OutboxMessage.due_at).limit(limit)
+    if dialect_name(session) == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = (await session.scalars(stmt)).all()
+    for row in rows:
+        row.status, row.claimed_by, row.claimed_at = "sending", worker, now
+        row.attempts += 1
+    await session.flush()
+    return [
+        Claimed(
+            r.id, r.kind, dict(r.payload), r.recipient_user_id, r.platform, r.chat_id, r.attempts
+        )
+        for r in rows
+    ]
+
+
+async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
+    """Record a successful delivery."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="sent", sent_at=now, last_error=None)
+    )
+
+
+async def mark_failed(
+    session: AsyncSession,
+    message_id: int,
+    *,
+    error: str,
+    attempts: int,
+    now: datetime,
+    permanent: bool = False,
+) -> None:
+    """Retry later with backoff, or keep it as failed with its reason."""
+    if permanent or attempts >= MAX_ATTEMPTS:
+        values: dict[str, Any] = {"status": "failed", "last_error": error[:1000]}
+    else:
+        backoff = timedelta(seconds=30 * 2 ** (attempts - 1))
+        values = {"status": "pending", "due_at": now + backoff, "last_error": error[:1000]}
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+    )

@@ -1,0 +1,72 @@
+"""Messages the system starts on its own are delivered once, and retried when sending fails."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.db import unit_of_work
+from handlers.model import Reply
+from models import OutboxMessage
+from scheduler.delivery import deliver_due
+from services import draw_run, draws
+from tests import draw_fixture as fx
+from tests.helpers import console_account
+
+
+class FakeTransport:
+    """A transport at the seam: it records what it was asked to send."""
+
+    platform = "console"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.fail = fail
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        if self.fail:
+            raise ConnectionError("network down")
+        self.sent += [(chat_id, r.text) for r in replies]
+
+
+async def _drawn(app) -> None:  # type: ignore[no-untyped-def]
+    await fx.build(app)
+    for login in ("x01", "x02", "x03", "x04", "y01", "y02"):
+        await console_account(app, login)
+    plan_id = await fx.plan(app)
+    async with unit_of_work(app.sessions) as session:
+        frozen = await draws.freeze(session, None, plan_id, app.clock.now())
+    async with unit_of_work(app.sessions) as session:
+        await draw_run.execute(session, None, frozen.id, "", app.clock.now())
+
+
+async def test_team_members_receive_their_assignment_once(app) -> None:
+    await _drawn(app)
+    transport = FakeTransport()
+    sent = await deliver_due(app.sessions, {"console": transport}, app.clock, "w1")
+    assert sent > 0 and len(transport.sent) == sent
+    assert all("您有新的联合检查任务" in text for _, text in transport.sent)
+    assert any("企业1" in text for _, text in transport.sent)
+    assert await deliver_due(app.sessions, {"console": transport}, app.clock, "w1") == 0
+    assert len(transport.sent) == sent
+
+
+async def test_failed_sends_are_retried_with_backoff_then_kept_as_failed(app) -> None:
+    await _drawn(app)
+    broken = FakeTransport(fail=True)
+    assert await deliver_due(app.sessions, {"console": broken}, app.clock, "w1") == 0
+    async with unit_of_work(app.sessions, write=False) as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    reachable = [r for r in rows if r.last_error and "network down" in r.last_error]
+    assert reachable and all(r.status == "pending" and r.attempts == 1 for r in reachable)
+    assert all(r.due_at > app.clock.now() for r in reachable)
+    for _ in range(5):
+        app.clock.advance(timedelta(hours=2))
+        await deliver_due(app.sessions, {"console": broken}, app.clock, "w1")
+    async with unit_of_work(app.sessions, write=False) as session:
+        statuses = set((await session.scalars(select(OutboxMessage.status))).all())
+    assert statuses == {"failed"}
+    healthy = FakeTransport()
+    assert await deliver_due(app.sessions, {"console": healthy}, app.clock, "w1") == 0
