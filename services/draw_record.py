@@ -7,10 +7,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Draw, Plan
+from services import snapshot
 from services.draw_engine import DrawOutcome, EnterpriseIn, TeamOut
 from services.draw_run import teams_of
 from services.draw_verify import build_record, verify_record
-from services.draws import _engine_params, _unpack
+from services.draws import _engine_params
 from services.errors import Conflict, NotFound
 
 
@@ -24,12 +25,8 @@ async def export_record(session: AsyncSession, draw_id: int) -> dict[str, Any]:
         raise Conflict("draw.not_drawn", id=draw_id)
     plan = await session.get(Plan, draw.plan_id)
     assert plan is not None
-    elig = _unpack(draw.snapshot_blob)
-    enterprises = [
-        EnterpriseIn(code, risk, depts)
-        for (risk, depts), codes in elig.groups.items()
-        for code in codes
-    ]
+    elig = snapshot.unpack(draw.snapshot_blob)
+    enterprises = [EnterpriseIn(code, risk, depts) for code, risk, depts in elig.enterprises()]
     teams = await teams_of(session, draw_id)
     ranks = await _ranks(session, draw_id)
     outcome = DrawOutcome(

@@ -9,10 +9,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Assignment, AssignmentMember, Draw, Enterprise, Inspector, Plan, User
-from services import audit, outbox
+from services import audit, outbox, snapshot
 from services.actors import Actor, require_role
 from services.draw_engine import RISK_CLASSES, TeamOut, draw_enterprises, draw_key, draw_teams
-from services.draws import _actor_ref, _engine_params, _unpack
+from services.draws import _actor_ref, _engine_params
 from services.errors import Conflict, InvalidInput, NotFound
 
 MAX_SALT = 200
@@ -40,7 +40,7 @@ async def execute(
         raise Conflict("draw.already_final", id=draw_id)
     if draw.status != "frozen":
         raise Conflict("draw.not_frozen", id=draw_id, status=draw.status)
-    elig = _unpack(draw.snapshot_blob)
+    elig = snapshot.unpack(draw.snapshot_blob)
     params = _engine_params(draw.params)
     key = draw_key(bytes.fromhex(draw.seed_hex), salt)
     selection = draw_enterprises(elig.codes_by_risk(), params, key)
@@ -95,30 +95,31 @@ async def _store(session: AsyncSession, draw: Draw, teams: tuple[TeamOut, ...]) 
             )
         )
         inspectors.update({cert: (iid, expert) for cert, iid, expert in found_i})
-    for position, team in enumerate(teams, start=1):
-        lead = inspectors[team.lead][0] if team.lead else None
-        assignment = Assignment(
+    assignments = [
+        Assignment(
             draw_id=draw.id,
             plan_id=draw.plan_id,
             enterprise_id=enterprise_ids[team.code],
             position=position,
             rank_hex=team.rank.hex(),
-            lead_inspector_id=lead,
+            lead_inspector_id=inspectors[team.lead][0] if team.lead else None,
             shortfalls=list(team.shortfalls),
             status="pending" if team.team else "unstaffed",
         )
-        session.add(assignment)
-        await session.flush()
-        for order, cert in enumerate(team.team, start=1):
-            iid, expert = inspectors[cert]
-            session.add(
-                AssignmentMember(
-                    assignment_id=assignment.id,
-                    inspector_id=iid,
-                    role="expert" if expert else "officer",
-                    position=order,
-                )
-            )
+        for position, team in enumerate(teams, start=1)
+    ]
+    session.add_all(assignments)
+    await session.flush()  # one batched INSERT for every assignment
+    session.add_all(
+        AssignmentMember(
+            assignment_id=assignment.id,
+            inspector_id=inspectors[cert][0],
+            role="expert" if inspectors[cert][1] else "officer",
+            position=order,
+        )
+        for assignment, team in zip(assignments, teams, strict=True)
+        for order, cert in enumerate(team.team, start=1)
+    )
     await session.flush()
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
 import secrets
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,12 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Department, Draw, Plan
-from services import audit, eligibility
+from services import audit, eligibility, snapshot
 from services.actors import Actor, require_role
 from services.draw_engine import (
     RISK_CLASSES,
     DrawParams,
-    InspectorIn,
     commitment,
     compute_k,
     snapshot_hash,
@@ -107,23 +105,6 @@ def _preview(
     )
 
 
-def _pack(elig: eligibility.Eligibility) -> bytes:
-    body = {
-        "groups": [[r, list(d), codes] for (r, d), codes in sorted(elig.groups.items())],
-        "inspectors": [[i.cert, i.department, i.expert] for i in elig.inspectors],
-        "recusals": [list(p) for p in elig.recusals],
-    }
-    return zlib.compress(json.dumps(body, separators=(",", ":")).encode(), 6)
-
-
-def _unpack(blob: bytes) -> eligibility.Eligibility:
-    body = json.loads(zlib.decompress(blob))
-    groups = {(r, tuple(d)): codes for r, d, codes in body["groups"]}
-    inspectors = [InspectorIn(c, d, bool(x)) for c, d, x in body["inspectors"]]
-    recusals = [(c, e) for c, e in body["recusals"]]
-    return eligibility.Eligibility(groups, inspectors, recusals, [])
-
-
 async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: datetime) -> Draw:
     """Snapshot the eligible lists and commit to a secret seed; publish the commitment."""
     if actor is not None:
@@ -135,8 +116,12 @@ async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: 
     if live is not None:
         raise Conflict("draw.exists", plan=plan_id, draw=live.id, status=live.status)
     elig = await eligibility.compute(session, plan)
-    if not elig.groups:
+    codes_by_risk = elig.codes_by_risk()
+    if not any(codes_by_risk.values()):
         raise InvalidInput("draw.empty_population", plan=plan_id)
+    # Compress in a thread while this one sorts the codes for the snapshot hash.
+    packing = asyncio.create_task(asyncio.to_thread(snapshot.pack, elig))
+    enterprise_snapshot = snapshot_hash(c for codes in codes_by_risk.values() for c in codes)
     seed = secrets.token_bytes(32)
     preview_ = _preview(plan, elig)
     draw = Draw(
@@ -144,7 +129,7 @@ async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: 
         status="frozen",
         seed_hex=seed.hex(),
         commitment=commitment(seed),
-        enterprise_snapshot=snapshot_hash(c for codes in elig.groups.values() for c in codes),
+        enterprise_snapshot=enterprise_snapshot,
         inspector_snapshot=snapshot_hash(i.cert for i in elig.inspectors),
         params={
             **_params_json(params_of(plan)),
@@ -158,7 +143,7 @@ async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: 
         strata={
             c: {"population": preview_.populations[c], "k": preview_.ks[c]} for c in RISK_CLASSES
         },
-        snapshot_blob=_pack(elig),
+        snapshot_blob=await packing,
         frozen_at=now,
         frozen_by=None if actor is None else actor.user_id,
     )

@@ -2,55 +2,72 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from models import Department, Enterprise, Inspector, Item, ItemDepartment, Plan, PlanItem, Recusal
 from services.draw_engine import RISK_CLASSES, InspectorIn
 
-# A group of eligible enterprises sharing a risk class and the departments that check them.
-GroupKey = tuple[str, tuple[str, ...]]
+# Eligible enterprises as the database hands them over: one string per risk class of lines
+# "<credit code>\t<object type>". Keeping them joined (codes are pulled out by one regex
+# pass in C) is what lets a draw over a million enterprises cost little more than reading
+# their codes.
+SEP = "\t"
+_CODES = re.compile(r"^[^\t\n]*", re.MULTILINE)
 
 
 @dataclass
 class Eligibility:
     """The frozen input of a draw, and the reasons for every exclusion."""
 
-    groups: dict[GroupKey, list[str]]
+    entries: dict[str, str]  # risk class -> joined lines "code\tobject type"
+    departments_by_type: dict[str, list[str]]  # object type ("" for none) -> departments
     inspectors: list[InspectorIn]
     recusals: list[tuple[str, str]]  # (cert, code)
     plan_departments: list[str]
     enterprise_exclusions: Counter[str] = field(default_factory=Counter)
     inspector_exclusions: Counter[str] = field(default_factory=Counter)
+    _codes: dict[str, list[str]] | None = None
 
     def codes_by_risk(self) -> dict[str, list[str]]:
-        """Eligible codes per risk class, sorted."""
-        out: dict[str, list[str]] = {c: [] for c in RISK_CLASSES}
-        for (risk, _), codes in self.groups.items():
-            out[risk].extend(codes)
-        for codes in out.values():
-            codes.sort()
-        return out
+        """Eligible codes per risk class, in no order (the draw ranks them all)."""
+        if self._codes is None:
+            self._codes = {
+                risk: _CODES.findall(self.entries[risk]) if self.entries.get(risk) else []
+                for risk in RISK_CLASSES
+            }
+        return self._codes
 
     def populations(self) -> dict[str, int]:
         """Eligible enterprises per risk class."""
-        out = dict.fromkeys(RISK_CLASSES, 0)
-        for (risk, _), codes in self.groups.items():
-            out[risk] += len(codes)
-        return out
+        return {risk: len(codes) for risk, codes in self.codes_by_risk().items()}
 
     def departments_of(self, wanted: set[str]) -> dict[str, tuple[str, ...]]:
         """The departments that check each wanted enterprise."""
         out: dict[str, tuple[str, ...]] = {}
-        for (_, depts), codes in self.groups.items():
-            for code in codes:
-                if code in wanted:
-                    out[code] = depts
+        for risk, codes in self.codes_by_risk().items():
+            hits = [i for i, code in enumerate(codes) if code in wanted]
+            if hits:
+                lines = self.entries[risk].split("\n")
+                for i in hits:
+                    out[codes[i]] = self._departments(lines[i])
         return out
+
+    def _departments(self, line: str) -> tuple[str, ...]:
+        return tuple(self.departments_by_type.get(line.partition(SEP)[2], ()))
+
+    def enterprises(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+        """Every eligible enterprise as (code, risk, departments), for the record."""
+        for risk, text in self.entries.items():
+            for line in text.split("\n") if text else []:
+                yield line.partition(SEP)[0], risk, self._departments(line)
 
     def officers_by_department(self) -> dict[str, int]:
         """Eligible officers (experts aside) of each plan department."""
@@ -78,67 +95,75 @@ async def _departments_by_type(
     return by_type, plan_departments
 
 
-def _reason(plan: Plan, types: set[str | None]) -> ColumnElement[str | None]:
-    """The first rule an enterprise fails, as SQL, or NULL when it is eligible."""
+def _rules(plan: Plan, types: set[str | None]) -> list[tuple[str, ColumnElement[bool]]]:
+    """Each exclusion rule as SQL that is true or false, never NULL, in the order applied."""
     cutoff = plan.check_start - timedelta(days=plan.recent_window_days)
-    whens: list[tuple[ColumnElement[bool], str]] = [(Enterprise.status != "active", "status")]
-    if plan.districts:
-        whens.append((~Enterprise.district.in_(plan.districts), "district"))
-    if plan.industries:
-        whens.append((~Enterprise.industry.in_(plan.industries), "industry"))
-    if plan.object_types:
-        whens.append((~Enterprise.object_type.in_(plan.object_types), "object_type"))
-    if None not in types:
-        specific = [t for t in types if t is not None]
-        no_item = or_(Enterprise.object_type.is_(None), ~Enterprise.object_type.in_(specific))
-        whens.append((no_item, "no_item"))
-    whens.append((Enterprise.last_checked_on > cutoff, "recently_checked"))
-    return case(*whens, else_=None)
 
+    def text(column: InstrumentedAttribute[str | None]) -> ColumnElement[str]:
+        # A missing district or industry is not in any list: excluded, and counted.
+        return func.coalesce(column, "")
 
-def _eligible_filter(plan: Plan, types: set[str | None]) -> ColumnElement[bool]:
-    cutoff = plan.check_start - timedelta(days=plan.recent_window_days)
-    conds: list[ColumnElement[bool]] = [Enterprise.status == "active"]
+    rules: list[tuple[str, ColumnElement[bool]]] = [("status", Enterprise.status != "active")]
     if plan.districts:
-        conds.append(Enterprise.district.in_(plan.districts))
+        rules.append(("district", text(Enterprise.district).not_in(plan.districts)))
     if plan.industries:
-        conds.append(Enterprise.industry.in_(plan.industries))
+        rules.append(("industry", text(Enterprise.industry).not_in(plan.industries)))
     if plan.object_types:
-        conds.append(Enterprise.object_type.in_(plan.object_types))
+        rules.append(("object_type", text(Enterprise.object_type).not_in(plan.object_types)))
     if None not in types:
-        conds.append(Enterprise.object_type.in_([t for t in types if t is not None]))
-    conds.append(or_(Enterprise.last_checked_on.is_(None), Enterprise.last_checked_on <= cutoff))
-    return and_(true(), *conds)
+        specific = sorted(t for t in types if t is not None)
+        rules.append(("no_item", text(Enterprise.object_type).not_in(specific)))
+    recent = func.coalesce(Enterprise.last_checked_on > cutoff, False)
+    rules.append(("recently_checked", recent))
+    return rules
 
 
 async def compute(session: AsyncSession, plan: Plan) -> Eligibility:
     """Apply every rule of domain-rules.md to the directories for this plan."""
     by_type, plan_departments = await _departments_by_type(session, plan.id)
     types = set(by_type)
-    reason = _reason(plan, types).label("reason")
-    excluded: Counter[str] = Counter()
-    for why, count in await session.execute(
-        select(reason, func.count()).group_by(reason).select_from(Enterprise)
-    ):
-        if why is not None:
-            excluded[why] = count
-    common = by_type.get(None, set())
-    groups: dict[GroupKey, list[str]] = {}
-    rows = await session.execute(
-        select(Enterprise.credit_code, Enterprise.risk_class, Enterprise.object_type).where(
-            _eligible_filter(plan, types)
+    rules = _rules(plan, types)
+    # Two scans and no GROUP BY (SQLite would sort a million rows for it): the first counts
+    # each exclusion by the first rule it fails; the second returns each risk class's
+    # eligible enterprises as one string.
+    first_failing = [
+        and_(rule, *[not_(earlier) for _, earlier in rules[:i]])
+        for i, (_, rule) in enumerate(rules)
+    ]
+    counts = (
+        await session.execute(
+            select(*[func.sum(case((c, 1), else_=0)) for c in first_failing]).select_from(
+                Enterprise
+            )
         )
+    ).one()
+    excluded: Counter[str] = Counter(
+        {name: int(n) for (name, _), n in zip(rules, counts, strict=True) if n}
     )
-    depts_of_type: dict[str | None, tuple[str, ...]] = {}
-    for code, risk, object_type in rows:
-        depts = depts_of_type.get(object_type)
-        if depts is None:
-            depts = tuple(sorted(common | by_type.get(object_type, set())))
-            depts_of_type[object_type] = depts
-        groups.setdefault((risk, depts), []).append(code)
+    line = Enterprise.credit_code + SEP + func.coalesce(Enterprise.object_type, "")
+    per_risk = [
+        func.aggregate_strings(case((Enterprise.risk_class == risk, line)), "\n")
+        for risk in RISK_CLASSES
+    ]
+    eligible = and_(*[not_(rule) for _, rule in rules])
+    joined = (await session.execute(select(*per_risk).where(eligible))).one()
+    entries = {risk: text or "" for risk, text in zip(RISK_CLASSES, joined, strict=True)}
+    common = by_type.get(None, set())
+    known = {t for t in types if t is not None}
+    departments_by_type = {t: sorted(common | by_type.get(t, set())) for t in known}
+    if common:
+        departments_by_type[""] = sorted(common)
     inspectors, inspector_excluded = await _inspectors(session, plan, plan_departments)
-    recusals = await _recusals(session, groups, inspectors)
-    return Eligibility(groups, inspectors, recusals, plan_departments, excluded, inspector_excluded)
+    recusals = await _recusals(session, entries, inspectors)
+    return Eligibility(
+        entries,
+        departments_by_type,
+        inspectors,
+        recusals,
+        plan_departments,
+        excluded,
+        inspector_excluded,
+    )
 
 
 async def _inspectors(
@@ -171,7 +196,7 @@ async def _inspectors(
 
 
 async def _recusals(
-    session: AsyncSession, groups: dict[GroupKey, list[str]], inspectors: list[InspectorIn]
+    session: AsyncSession, entries: dict[str, str], inspectors: list[InspectorIn]
 ) -> list[tuple[str, str]]:
     rows = await session.execute(
         select(Inspector.cert_no, Enterprise.credit_code)
@@ -184,5 +209,5 @@ async def _recusals(
     if not pairs:
         return []
     codes = {code for _, code in pairs}
-    eligible_codes = {c for group in groups.values() for c in group if c in codes}
+    eligible_codes = {c for text in entries.values() for c in _CODES.findall(text) if c in codes}
     return sorted(p for p in pairs if p[1] in eligible_codes)
