@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import hmac
 import heapq
+import hmac
 import json
 import random
 import resource
