@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import migrate
 from bot.db import create_engine, create_sessionmaker
 from bot.settings import Settings
+from handlers import admin as admin_handlers
 from handlers import core as core_handlers
 from handlers import draw as draw_handlers
 from handlers import imports as import_handlers
@@ -26,7 +27,15 @@ log = logging.getLogger(__name__)
 def build_router() -> Router:
     """Every feature registers its commands, buttons and flows here, in one visible list."""
     router = Router()
-    for feature in (core_handlers, plan_handlers, draw_handlers, import_handlers, record_handlers):
+    features = (
+        core_handlers,
+        admin_handlers,
+        plan_handlers,
+        draw_handlers,
+        import_handlers,
+        record_handlers,
+    )
+    for feature in features:
         feature.register(router)
     return router
 

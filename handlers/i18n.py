@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from handlers.texts import core, draw, imports, plan, records
+from handlers.texts import admin, core, draw, imports, plan, records
 
 LANGUAGES = ("zh", "en")
 
@@ -21,7 +21,7 @@ def _merge(*catalogs: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, 
     return MappingProxyType(merged)
 
 
-CATALOG = _merge(core.TEXTS, draw.TEXTS, plan.TEXTS, imports.TEXTS, records.TEXTS)
+CATALOG = _merge(core.TEXTS, admin.TEXTS, draw.TEXTS, plan.TEXTS, imports.TEXTS, records.TEXTS)
 
 
 def t(lang: str, key: str, **params: Any) -> str:

@@ -1,0 +1,3 @@
+"""Texts of the admin feature."""
+
+TEXTS: dict[str, tuple[str, str]] = {}
