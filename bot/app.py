@@ -17,6 +17,7 @@ from handlers import draw as draw_handlers
 from handlers import imports as import_handlers
 from handlers import plan as plan_handlers
 from handlers import records as record_handlers
+from handlers import reports as report_handlers
 from handlers.dispatch import Core
 from handlers.router import Router
 from services.clock import Clock, SystemClock
@@ -34,6 +35,7 @@ def build_router() -> Router:
         draw_handlers,
         import_handlers,
         record_handlers,
+        report_handlers,
     )
     for feature in features:
         feature.register(router)

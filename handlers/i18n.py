@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from handlers.texts import admin, core, draw, imports, plan, records
+from handlers.texts import admin, core, draw, imports, plan, records, reports
 
 LANGUAGES = ("zh", "en")
 
@@ -21,7 +21,8 @@ def _merge(*catalogs: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, 
     return MappingProxyType(merged)
 
 
-CATALOG = _merge(core.TEXTS, admin.TEXTS, draw.TEXTS, plan.TEXTS, imports.TEXTS, records.TEXTS)
+# One catalog module per feature, merged in one visible list.
+CATALOG = _merge(*(m.TEXTS for m in (core, admin, draw, plan, imports, records, reports)))
 
 
 def t(lang: str, key: str, **params: Any) -> str:

@@ -1,0 +1,27 @@
+"""Texts of summaries and the annual report."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "cmd.summary": (
+        "查看工作汇总（/summary week|month|year）",
+        "Summary (/summary week|month|year)",
+    ),
+    "cmd.report": ("生成年度报告段落（/report 年份）", "Annual report paragraph (/report YEAR)"),
+    "summary.usage": ("用法：/summary week|month|year", "Usage: /summary week|month|year"),
+    "summary.head": ("【联合抽查汇总】{start} 至 {end}", "[Joint spot checks] {start} to {end}"),
+    "summary.body": (
+        "召开联席会议 {meetings} 次；检查企业 {enterprises} 家；发现问题 {problems} 处；"
+        "下达责令整改通知书 {notices} 份；立案查处 {cases} 次；整改率 {correction}；"
+        "逾期事项 {overdue} 项；按时公示率 {on_time}。",
+        "Joint meetings held: {meetings}; enterprises inspected: {enterprises}; problems "
+        "found: {problems}; orders to correct: {notices}; cases filed: {cases}; correction "
+        "rate: {correction}; overdue items: {overdue}; published on time: {on_time}.",
+    ),
+    "summary.week_label": ("本周", "This week"),
+    "summary.year_label": ("本年累计", "Year to date"),
+    "summary.none": ("—", "n/a"),
+    "report.usage": (
+        "用法：/report 年份，例如 /report 2026",
+        "Usage: /report YEAR, e.g. /report 2026",
+    ),
+    "report.text": ("{year}年度：{paragraph}", "{year}: {paragraph}"),
+}
