@@ -15,6 +15,7 @@ from handlers import admin as admin_handlers
 from handlers import core as core_handlers
 from handlers import draw as draw_handlers
 from handlers import imports as import_handlers
+from handlers import meetings as meeting_handlers
 from handlers import plan as plan_handlers
 from handlers import records as record_handlers
 from handlers import reports as report_handlers
@@ -36,6 +37,7 @@ def build_router() -> Router:
         import_handlers,
         record_handlers,
         report_handlers,
+        meeting_handlers,
     )
     for feature in features:
         feature.register(router)

@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     target = invite.add_mutually_exclusive_group(required=True)
     target.add_argument("--cert", help="certificate number of a directory inspector")
     target.add_argument("--login", help="login of an existing user")
+    report = sub.add_parser("report", help="reports for the law-based government report")
+    report_sub = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
+    annual = report_sub.add_parser("annual", help="the annual report paragraph")
+    annual.add_argument("--year", type=int, required=True)
     for feature in (cli_draw, cli_import, cli_records):
         feature.add_parsers(sub)
     return parser
@@ -58,7 +62,8 @@ async def _run(app: App, args: argparse.Namespace) -> int:
     transport = ConsoleTransport(sys.stdout, app.settings.data_dir / "console")
     scheduler = None
     if app.settings.scheduler_enabled:
-        scheduler = build_scheduler(app.sessions, {transport.platform: transport}, app.clock)
+        transports = {transport.platform: transport}
+        scheduler = build_scheduler(app.sessions, transports, app.clock, app.settings)
         scheduler.start()
     try:
         return await run_console(app, login, sys.stdin, sys.stdout, transport)
@@ -122,6 +127,21 @@ async def _invite(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _report(app: App, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from services import reports
+
+    today = local_today(app.clock)
+    end = (
+        min(date(args.year, 12, 31), today) if args.year == today.year else date(args.year, 12, 31)
+    )
+    async with unit_of_work(app.sessions, write=False) as session:
+        figures = await reports.figures(session, reports.Period(date(args.year, 1, 1), end), today)
+    print(reports.annual_paragraph(figures))
+    return 0
+
+
 RUNNERS: dict[str, Runner] = {
     "run": _run,
     "console": _console,
@@ -129,6 +149,7 @@ RUNNERS: dict[str, Runner] = {
     "demo": _demo,
     "audit": _audit,
     "invite": _invite,
+    "report": _report,
     "plan": cli_draw.run_plan,
     "draw": cli_draw.run_draw,
     **cli_import.RUNNERS,

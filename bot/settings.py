@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -39,7 +40,22 @@ class Settings(BaseSettings):
     wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
 
     scheduler_enabled: bool = True
+    outbox_grace_minutes: int = Field(default=60, ge=0)
+    weekly_summary_day: int = Field(default=0, ge=0, le=6)  # 0 = Monday
+    weekly_summary_time: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
+    meeting_reminder_offsets: str = "1d,1h"
+    reminder_lookahead_days: int = Field(default=14, ge=1, le=60)
     invite_ttl_days: int = Field(default=7, ge=1)
+
+    def reminder_offsets(self) -> list[timedelta]:
+        """Meeting reminder offsets: "1d,1h,30m" means a day, an hour and 30 minutes before."""
+        units = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+        out = []
+        for part in self.meeting_reminder_offsets.split(","):
+            part = part.strip()
+            if part:
+                out.append(int(part[:-1]) * units[part[-1]])
+        return out
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file of `database_url`, or None for another database."""

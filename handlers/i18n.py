@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from handlers.texts import admin, core, draw, imports, plan, records, reports
+from handlers.texts import admin, core, draw, imports, meetings, plan, records, reports
 
 LANGUAGES = ("zh", "en")
 
@@ -22,7 +22,7 @@ def _merge(*catalogs: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, 
 
 
 # One catalog module per feature, merged in one visible list.
-CATALOG = _merge(*(m.TEXTS for m in (core, admin, draw, plan, imports, records, reports)))
+CATALOG = _merge(*(m.TEXTS for m in (core, admin, draw, plan, imports, records, reports, meetings)))
 
 
 def t(lang: str, key: str, **params: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,12 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import unit_of_work
 from bot.transport import Transport
 from handlers.i18n import t
-from handlers.model import Reply
-from models import PlatformAccount, User
+from handlers.model import Button, Reply
+from models import PlatformAccount, User, UserRole
 from services import outbox
-from services.clock import Clock
+from services.clock import SHANGHAI, Clock
 
 log = logging.getLogger(__name__)
+DEFAULT_GRACE = timedelta(hours=1)
+
+
+def time_sensitive(kind: str) -> bool:
+    """Reminders and summaries are worthless late; notices of assignments are not."""
+    return kind.startswith("remind.") or kind.startswith("summary.")
 
 
 async def _addresses(
@@ -38,26 +45,70 @@ async def _addresses(
     ]
 
 
+async def render(
+    session: AsyncSession, message: outbox.Claimed, lang: str, clock: Clock
+) -> list[Reply]:
+    """The replies of a message in the recipient's language, computed when sent."""
+    payload = message.payload
+    if payload.get("render") == "weekly_summary":
+        from handlers.reports import weekly_summary
+
+        return await weekly_summary(session, lang, clock.now().astimezone(SHANGHAI).date())
+    text = t(lang, payload.get("key", ""), **payload.get("params", {}))
+    rows = tuple(
+        tuple(Button(t(lang, label), data) for label, data in row)
+        for row in payload.get("buttons", [])
+    )
+    return [Reply(text, buttons=rows)]
+
+
+async def _missed(
+    sessions: async_sessionmaker[AsyncSession], message: outbox.Claimed, clock: Clock
+) -> None:
+    now = clock.now()
+    async with unit_of_work(sessions) as session:
+        await outbox.mark_missed(session, message.id, now)
+        coordinators = await session.scalars(
+            select(UserRole.user_id).where(UserRole.role == "coordinator")
+        )
+        for user_id in coordinators.all():
+            await outbox.enqueue(
+                session,
+                kind="outbox.missed",
+                due_at=now,
+                now=now,
+                dedupe_key=f"missed:{message.id}:{user_id}",
+                recipient_user_id=user_id,
+                key="outbox.missed",
+                params={
+                    "kind": message.kind,
+                    "due": message.due_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+
+
 async def deliver_due(
     sessions: async_sessionmaker[AsyncSession],
     transports: Mapping[str, Transport],
     clock: Clock,
     worker: str,
+    grace: timedelta = DEFAULT_GRACE,
 ) -> int:
     """Send what is due; returns how many messages were delivered."""
     async with unit_of_work(sessions) as session:
         claimed = await outbox.claim_due(session, now=clock.now(), worker=worker)
     sent = 0
     for message in claimed:
+        if time_sensitive(message.kind) and message.due_at < clock.now() - grace:
+            await _missed(sessions, message, clock)
+            continue
         async with unit_of_work(sessions, write=False) as session:
             lang, addresses = await _addresses(session, message, set(transports))
-        error = None
-        if not addresses:
-            error = "no reachable account"
-        text = t(lang, message.payload.get("key", ""), **message.payload.get("params", {}))
+            replies = await render(session, message, lang, clock) if addresses else []
+        error = None if addresses else "no reachable account"
         for platform, chat_id in addresses:
             try:
-                await transports[platform].send(chat_id, [Reply(text)])
+                await transports[platform].send(chat_id, replies)
             except Exception as exc:  # a transport failure is retried, never lost
                 log.warning("outbox %s to %s failed: %s", message.id, platform, exc)
                 error = f"{platform}: {exc}"

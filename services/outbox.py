@@ -26,13 +26,23 @@ async def enqueue(
     recipient_user_id: int | None = None,
     platform: str | None = None,
     chat_id: str | None = None,
+    buttons: list[list[list[str]]] | None = None,
+    render: str | None = None,
 ) -> None:
-    """Queue a catalog message (rendered in the recipient's language when sent), once."""
+    """Queue a catalog message (rendered in the recipient's language when sent), once.
+
+    `buttons` are rows of [label key, callback data]; the labels are translated at sending.
+    """
+    payload: dict[str, Any] = {"key": key, "params": params}
+    if buttons:
+        payload["buttons"] = buttons
+    if render:
+        payload["render"] = render  # computed when sent (the weekly summary and its chart)
     values = {
         "kind": kind,
         "due_at": due_at,
         "dedupe_key": dedupe_key,
-        "payload": {"key": key, "params": params},
+        "payload": payload,
         "recipient_user_id": recipient_user_id,
         "platform": platform,
         "chat_id": chat_id,
@@ -59,6 +69,7 @@ class Claimed:
 
     id: int
     kind: str
+    due_at: datetime
     payload: dict[str, Any]
     recipient_user_id: int | None
     platform: str | None
@@ -88,10 +99,26 @@ async def claim_due(
     await session.flush()
     return [
         Claimed(
-            r.id, r.kind, dict(r.payload), r.recipient_user_id, r.platform, r.chat_id, r.attempts
+            id=r.id,
+            kind=r.kind,
+            due_at=r.due_at,
+            payload=dict(r.payload),
+            recipient_user_id=r.recipient_user_id,
+            platform=r.platform,
+            chat_id=r.chat_id,
+            attempts=r.attempts,
         )
         for r in rows
     ]
+
+
+async def mark_missed(session: AsyncSession, message_id: int, now: datetime) -> None:
+    """A reminder found too late to be useful: kept, marked missed, never sent."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="missed", last_error=f"missed at {now.isoformat()}")
+    )
 
 
 async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:

@@ -75,3 +75,25 @@ async def test_summary_and_report_in_chat(app) -> None:
     assert "立案查处1次" in texts(await say(app, "leader", "/report 2026"))
     assert "用法" in texts(await say(app, "leader", "/report twenty"))
     assert "无权" in texts(await say(app, "insp01", "/summary"))
+
+
+def test_annual_report_from_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "annual", "--year", "2025"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().endswith("立案查处0次。")
+    assert "召开联合执法检查联席会议0次" in run.stdout

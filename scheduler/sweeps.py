@@ -1,0 +1,67 @@
+"""The sweep: queue, ahead of their time, the reminders and summaries that should exist."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db import unit_of_work
+from models import UserRole
+from services import deadlines, outbox
+from services.clock import SHANGHAI, Clock
+
+
+def next_summary(now: datetime, weekday: int, at: time) -> datetime:
+    """The first weekly-summary moment at or after `now` (Asia/Shanghai wall time)."""
+    local = now.astimezone(SHANGHAI)
+    day = local.date() + timedelta(days=(weekday - local.weekday()) % 7)
+    moment = datetime.combine(day, at, SHANGHAI)
+    return moment if moment >= local else moment + timedelta(days=7)
+
+
+async def _weekly_summaries(session: AsyncSession, now: datetime, weekday: int, at: time) -> None:
+    moment = next_summary(now, weekday, at)
+    leaders = await session.scalars(select(UserRole.user_id).where(UserRole.role == "leader"))
+    for user_id in leaders.all():
+        await outbox.enqueue(
+            session,
+            kind="summary.weekly",
+            due_at=moment,
+            now=now,
+            dedupe_key=f"summary:weekly:{moment.date()}:{user_id}",
+            recipient_user_id=user_id,
+            key="summary.head",
+            params={},
+            render="weekly_summary",
+        )
+
+
+async def sweep(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    *,
+    weekday: int = 0,
+    at: time = time(9, 0),
+    lookahead: timedelta = timedelta(days=14),
+    grace: timedelta = timedelta(hours=1),
+) -> None:
+    """Queue the next weekly summary and the deadline reminders due soon (idempotent)."""
+    now = clock.now()
+    today = now.astimezone(SHANGHAI).date()
+    async with unit_of_work(sessions) as session:
+        await _weekly_summaries(session, now, weekday, at)
+        for r in await deadlines.due_reminders(session, today, today + lookahead):
+            if r.due < now - grace:
+                continue  # its moment passed before it could be queued; nothing to miss
+            await outbox.enqueue(
+                session,
+                kind=r.kind,
+                due_at=r.due,
+                now=now,
+                dedupe_key=r.dedupe_key,
+                recipient_user_id=r.user_id,
+                key=r.key,
+                params=r.params,
+            )

@@ -1,0 +1,180 @@
+"""Which deadline reminders should exist: check windows, orders to correct, publication,
+case decisions. The sweep turns them into outbox rows; their dedupe keys make it idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Assignment,
+    AssignmentMember,
+    Case,
+    Enterprise,
+    InspectionResult,
+    Plan,
+    RectificationNotice,
+    User,
+    UserRole,
+)
+from services.clock import SHANGHAI
+from services.workdays import add_working_days, is_working_day
+
+WINDOW_DAYS, NOTICE_DAYS, PUBLISH_DAYS, CASE_DAYS = 3, 1, 5, 5
+PUBLISH_LIMIT = 20  # working days after the check ends (企业信息公示暂行条例)
+REMIND_AT = time(9, 0)  # local time a reminder is sent on its day
+
+
+def working_days_before(day: date, n: int) -> date:
+    """The day n working days before `day` (official calendar, Monday-Friday fallback)."""
+    current, counted = day, 0
+    while counted < n:
+        current -= timedelta(days=1)
+        counted += is_working_day(current)[0]
+    return current
+
+
+def at_nine(day: date) -> datetime:
+    """09:00 Asia/Shanghai on a day, as an aware datetime."""
+    return datetime.combine(day, REMIND_AT, SHANGHAI)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder that should be sent: to whom, when, what."""
+
+    kind: str
+    dedupe_key: str
+    user_id: int
+    due: datetime
+    key: str
+    params: dict[str, str]
+
+
+async def _team(session: AsyncSession, assignment_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(User.id)
+        .join(AssignmentMember, AssignmentMember.inspector_id == User.inspector_id)
+        .where(AssignmentMember.assignment_id == assignment_id, User.active)
+    )
+    return list(rows.all())
+
+
+async def _coordinators(session: AsyncSession) -> list[int]:
+    rows = await session.scalars(select(UserRole.user_id).where(UserRole.role == "coordinator"))
+    return list(rows.all())
+
+
+async def due_reminders(session: AsyncSession, today: date, horizon: date) -> list[Reminder]:
+    """Every deadline reminder whose day falls between today and the horizon."""
+    out: list[Reminder] = []
+    coordinators = await _coordinators(session)
+
+    def soon(day: date) -> bool:
+        return today <= day <= horizon
+
+    # Check windows ending, for assignments still open.
+    rows = await session.execute(
+        select(Assignment.id, Enterprise.name, Plan.check_end)
+        .join(Plan, Plan.id == Assignment.plan_id)
+        .join(Enterprise, Enterprise.id == Assignment.enterprise_id)
+        .where(Assignment.status.in_(("pending", "in_progress")), Plan.check_end >= today)
+    )
+    for assignment_id, name, end in rows:
+        day = working_days_before(end, WINDOW_DAYS)
+        if soon(day):
+            for user in await _team(session, assignment_id):
+                out.append(
+                    Reminder(
+                        "remind.window",
+                        f"remind:window:{assignment_id}:{user}",
+                        user,
+                        at_nine(day),
+                        "remind.window",
+                        {"enterprise": name, "end": end.isoformat()},
+                    )
+                )
+    # Orders to correct: due soon to the team; overdue to the coordinators.
+    notices = await session.execute(
+        select(
+            RectificationNotice.id,
+            RectificationNotice.number,
+            RectificationNotice.deadline,
+            InspectionResult.assignment_id,
+        )
+        .join(InspectionResult, InspectionResult.id == RectificationNotice.result_id)
+        .where(RectificationNotice.status.in_(("open", "extended")))
+    )
+    for notice_id, number, deadline, assignment_id in notices:
+        params = {"number": number, "deadline": deadline.isoformat()}
+        day = working_days_before(deadline, NOTICE_DAYS)
+        if soon(day):
+            for user in await _team(session, assignment_id):
+                out.append(
+                    Reminder(
+                        "remind.notice",
+                        f"remind:notice:{notice_id}:{deadline}:{user}",
+                        user,
+                        at_nine(day),
+                        "remind.notice",
+                        params,
+                    )
+                )
+        overdue = add_working_days(deadline, 1).day
+        if soon(overdue):
+            for user in coordinators:
+                out.append(
+                    Reminder(
+                        "remind.overdue",
+                        f"remind:overdue:{notice_id}:{deadline}:{user}",
+                        user,
+                        at_nine(overdue),
+                        "remind.overdue",
+                        params,
+                    )
+                )
+    # Publication within 20 working days of the check's end.
+    results = await session.execute(
+        select(InspectionResult.id, InspectionResult.publish_due, Plan.check_end, Enterprise.name)
+        .join(Assignment, Assignment.id == InspectionResult.assignment_id)
+        .join(Plan, Plan.id == Assignment.plan_id)
+        .join(Enterprise, Enterprise.id == Assignment.enterprise_id)
+        .where(InspectionResult.status != "published")
+    )
+    for result_id, publish_due, end, name in results:
+        limit = publish_due or add_working_days(end, PUBLISH_LIMIT).day
+        day = working_days_before(limit, PUBLISH_DAYS)
+        if soon(day):
+            for user in coordinators:
+                out.append(
+                    Reminder(
+                        "remind.publish",
+                        f"remind:publish:{result_id}:{user}",
+                        user,
+                        at_nine(day),
+                        "remind.publish",
+                        {"enterprise": name, "limit": limit.isoformat()},
+                    )
+                )
+    # Case decisions due within 90 days of filing.
+    cases = await session.execute(
+        select(Case.id, Case.number, Case.decision_due).where(Case.status == "open")
+    )
+    for case_id, number, due in cases:
+        day = working_days_before(due, CASE_DAYS)
+        if soon(day):
+            for user in coordinators:
+                out.append(
+                    Reminder(
+                        "remind.case",
+                        f"remind:case:{case_id}:{user}",
+                        user,
+                        at_nine(day),
+                        "remind.case",
+                        {"number": number, "due": due.isoformat()},
+                    )
+                )
+    return out
