@@ -18,7 +18,7 @@ class Meeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # plenary / topical
     title: Mapped[str] = mapped_column(String(200))
-    starts_at: Mapped[datetime]
+    starts_at: Mapped[datetime] = mapped_column(index=True)
     place: Mapped[str | None] = mapped_column(String(200))
     agenda: Mapped[str | None] = mapped_column(Text)
     # scheduled / held / not_held / cancelled

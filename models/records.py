@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -31,7 +31,7 @@ class InspectionResult(Base):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), unique=True)
     # not_entered / draft / awaiting_review / returned / approved / published
     status: Mapped[str] = mapped_column(String(16), default="not_entered")
-    checked_on: Mapped[date | None]
+    checked_on: Mapped[date | None] = mapped_column(index=True)
     summary: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
@@ -40,7 +40,7 @@ class InspectionResult(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     return_reason: Mapped[str | None] = mapped_column(Text)
     publish_due: Mapped[date | None]
-    published_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
 
 
@@ -57,6 +57,8 @@ class Problem(Base):
     """A problem found during a check."""
 
     __tablename__ = "problems"
+    # Summaries count problems by date; the result id makes that count index-only.
+    __table_args__ = (Index("ix_problems_found_on_result", "found_on", "result_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("inspection_results.id"), index=True)
@@ -70,6 +72,10 @@ class RectificationNotice(Base):
     """An order to correct (责令整改通知书) with its deadline and re-inspection."""
 
     __tablename__ = "rectification_notices"
+    __table_args__ = (
+        Index("ix_rectification_notices_issued_on", "issued_on"),
+        Index("ix_rectification_notices_status_deadline", "status", "deadline"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("inspection_results.id"), index=True)
@@ -88,6 +94,10 @@ class Case(Base):
     """A filed case (立案查处), decided within 90 days of filing."""
 
     __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_filed_on", "filed_on"),
+        Index("ix_cases_status_decision_due", "status", "decision_due"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("inspection_results.id"), index=True)
