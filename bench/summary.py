@@ -173,9 +173,11 @@ def _period_sql(start: date, end: date) -> str:
     )
     sub = "('awaiting_review', 'returned', 'approved', 'published')"
     return f"""
-      (SELECT count(*) FROM meetings WHERE status = 'held' AND starts_at >= '{f}' AND starts_at < '{a}'),
+      (SELECT count(*) FROM meetings WHERE status = 'held'
+         AND starts_at >= '{f}' AND starts_at < '{a}'),
       (SELECT count(DISTINCT a.enterprise_id) FROM assignments a JOIN inspection_results r
-         ON r.assignment_id = a.id WHERE r.status IN {sub} AND r.checked_on BETWEEN '{s}' AND '{e}'),
+         ON r.assignment_id = a.id WHERE r.status IN {sub}
+         AND r.checked_on BETWEEN '{s}' AND '{e}'),
       (SELECT count(*) FROM problems p JOIN inspection_results r ON r.id = p.result_id
          WHERE r.status IN {sub} AND p.found_on BETWEEN '{s}' AND '{e}'),
       (SELECT count(*) FROM rectification_notices WHERE issued_on BETWEEN '{s}' AND '{e}'),
