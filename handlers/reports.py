@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import t
 from handlers.model import Reply
 from handlers.router import Command, Ctx, Router, roles
+from models import OutboxMessage
 from services import charts, reports
+from services.clock import local_text
 from services.reports import Figures, Period
 
 READERS = roles("leader", "coordinator")
@@ -74,7 +77,34 @@ async def report(ctx: Ctx, args: list[str]) -> list[Reply]:
     return [ctx.reply("report.text", year=year, paragraph=reports.annual_paragraph(f))]
 
 
+async def failures(ctx: Ctx, _args: list[str]) -> list[Reply]:
+    """/outbox: messages that could not be delivered, or were missed, with the reason."""
+    rows = (
+        await ctx.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status.in_(("failed", "missed")))
+            .order_by(OutboxMessage.due_at.desc())
+            .limit(30)
+        )
+    ).all()
+    if not rows:
+        return [ctx.reply("outbox.none")]
+    lines = [ctx.t("outbox.head")]
+    for row in rows:
+        lines.append(
+            ctx.t(
+                "outbox.line",
+                status=ctx.t(f"outbox.status.{row.status}"),
+                kind=row.kind,
+                due=local_text(row.due_at),
+                reason=row.last_error or "-",
+            )
+        )
+    return [Reply("\n".join(lines))]
+
+
 def register(router: Router) -> None:
-    """Register /summary and /report."""
+    """Register /summary, /report and /outbox."""
     router.command(Command("summary", summary, READERS, "cmd.summary"))
     router.command(Command("report", report, READERS, "cmd.report"))
+    router.command(Command("outbox", failures, roles("coordinator"), "cmd.outbox"))

@@ -70,3 +70,25 @@ async def test_failed_sends_are_retried_with_backoff_then_kept_as_failed(app) ->
     assert statuses == {"failed"}
     healthy = FakeTransport()
     assert await deliver_due(app.sessions, {"console": healthy}, app.clock, "w1") == 0
+
+
+async def test_coordinator_sees_failures_with_their_reason(app) -> None:
+    from tests.helpers import say, texts
+
+    await _drawn(app)
+    from models import User, UserRole
+
+    async with unit_of_work(app.sessions) as session:
+        user = User(login="coord", display_name="协调员", created_at=app.clock.now())
+        session.add(user)
+        await session.flush()
+        session.add(UserRole(user_id=user.id, role="coordinator"))
+    await console_account(app, "coord")
+    assert "没有未送达" in texts(await say(app, "coord", "/outbox"))
+    broken = FakeTransport(fail=True)
+    for _ in range(6):
+        await deliver_due(app.sessions, {"console": broken}, app.clock, "w1")
+        app.clock.advance(timedelta(hours=2))
+    listing = texts(await say(app, "coord", "/outbox"))
+    assert "发送失败" in listing and "network down" in listing
+    assert "无权" in texts(await say(app, "x01", "/outbox"))

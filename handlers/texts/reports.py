@@ -24,4 +24,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Usage: /report YEAR, e.g. /report 2026",
     ),
     "report.text": ("{year}年度：{paragraph}", "{year}: {paragraph}"),
+    "cmd.outbox": ("查看未送达的提醒和通知", "Messages that failed or were missed"),
+    "outbox.none": ("没有未送达或错过的消息。", "No message failed or was missed."),
+    "outbox.head": ("未送达或错过的消息（最近 30 条）：", "Failed or missed messages (latest 30):"),
+    "outbox.line": ("{status}｜{kind}｜{due}｜{reason}", "{status} | {kind} | {due} | {reason}"),
+    "outbox.status.failed": ("发送失败", "failed"),
+    "outbox.status.missed": ("已错过", "missed"),
 }
