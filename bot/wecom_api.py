@@ -1,0 +1,210 @@
+"""The WeCom (企业微信) server API: access token, messages, cards, media, the group robot."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+TOKEN_EXPIRED = {40014, 42001}  # invalid or expired access token: fetch a new one
+BUSY = {-1, 45009, 45033}  # system busy or over a frequency limit: retry later
+REFRESH_MARGIN = 300.0  # seconds before expiry when the token is renewed
+
+
+class WeComApiError(Exception):
+    """An answer of the API with a non-zero errcode, or a transport failure after retries."""
+
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"{errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+@dataclass
+class RateLimiter:
+    """At most `limit` sends per `period` seconds per key, by waiting, never by dropping."""
+
+    limit: int
+    period: float = 60.0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    _sent: dict[str, deque[float]] = field(default_factory=dict)
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    async def wait(self, key: str) -> None:
+        """Return when one more send to `key` keeps within the limit, and count it."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:  # one queue per key keeps the order of messages
+            sent = self._sent.setdefault(key, deque())
+            while True:
+                now = self.clock()
+                while sent and sent[0] <= now - self.period:
+                    sent.popleft()
+                if len(sent) < self.limit:
+                    sent.append(now)
+                    return
+                await self.sleep(sent[0] + self.period - now)
+
+
+class WeComClient:
+    """Calls of a self-built app: token cached and refreshed, retries with backoff."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        corp_id: str,
+        secret: str,
+        agent_id: str,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        retries: int = 3,
+    ) -> None:
+        self.http = http
+        self.corp_id, self.secret, self.agent_id = corp_id, secret, agent_id
+        self.clock, self.sleep, self.retries = clock, sleep, retries
+        self._token: str | None = None
+        self._expires = 0.0
+        self._token_lock = asyncio.Lock()
+        self.per_member = RateLimiter(30, clock=clock, sleep=sleep)
+
+    async def token(self, *, force: bool = False) -> str:
+        """The access token, fetched once and renewed before its 7,200 s run out."""
+        async with self._token_lock:
+            if force or self._token is None or self.clock() >= self._expires - REFRESH_MARGIN:
+                data = await self._get(
+                    "/cgi-bin/gettoken", {"corpid": self.corp_id, "corpsecret": self.secret}
+                )
+                self._token = str(data["access_token"])
+                self._expires = self.clock() + float(data.get("expires_in", 7200))
+            return self._token
+
+    async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        return await self._request("GET", path, params=params)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        delay = 0.5
+        for attempt in range(self.retries + 1):
+            try:
+                response = await self.http.request(method, path, **kwargs)
+                if response.status_code >= 500:
+                    raise httpx.HTTPStatusError(
+                        "server error", request=response.request, response=response
+                    )
+                data: dict[str, Any] = response.json()
+            except (httpx.TransportError, httpx.HTTPStatusError, ValueError) as exc:
+                if attempt == self.retries:
+                    raise WeComApiError(-2, f"transport: {exc}") from exc
+                await self.sleep(delay)
+                delay *= 2
+                continue
+            errcode = int(data.get("errcode", 0))
+            if errcode in BUSY and attempt < self.retries:
+                await self.sleep(delay)
+                delay *= 2
+                continue
+            if errcode:
+                raise WeComApiError(errcode, str(data.get("errmsg", "")))
+            return data
+        raise WeComApiError(-2, "unreachable")  # pragma: no cover - the loop returns or raises
+
+    async def call(
+        self,
+        path: str,
+        *,
+        json: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """POST to the API with the token; a rejected token is renewed once and retried."""
+        for renewed in (False, True):
+            query = {**(params or {}), "access_token": await self.token(force=renewed)}
+            try:
+                return await self._request("POST", path, params=query, json=json, files=files)
+            except WeComApiError as exc:
+                if exc.errcode in TOKEN_EXPIRED and not renewed:
+                    log.info("wecom token rejected (%s); renewing", exc.errcode)
+                    continue
+                raise
+        raise WeComApiError(-2, "unreachable")  # pragma: no cover
+
+    async def send(self, user: str, message: dict[str, Any]) -> dict[str, Any]:
+        """message/send to one member, queued to keep within 30 a minute for that member."""
+        await self.per_member.wait(user)
+        body = {"touser": user, "agentid": int(self.agent_id), **message}
+        return await self.call("/cgi-bin/message/send", json=body)
+
+    async def upload(self, kind: str, name: str, data: bytes, mime: str) -> str:
+        """media/upload an image or file; returns its media_id."""
+        reply = await self.call(
+            "/cgi-bin/media/upload", params={"type": kind}, files={"media": (name, data, mime)}
+        )
+        return str(reply["media_id"])
+
+    async def update_card(self, users: list[str], response_code: str, label: str) -> None:
+        """Replace a pressed card's buttons with a label (update_template_card)."""
+        await self.call(
+            "/cgi-bin/message/update_template_card",
+            json={
+                "userids": users,
+                "agentid": int(self.agent_id),
+                "response_code": response_code,
+                "button": {"replace_name": label},
+            },
+        )
+
+    async def media(self, media_id: str) -> bytes:
+        """Fetch an uploaded photo's bytes (media/get)."""
+        token = await self.token()
+        response = await self.http.get(
+            "/cgi-bin/media/get", params={"access_token": token, "media_id": media_id}
+        )
+        if response.headers.get("content-type", "").startswith("application/json"):
+            data = response.json()
+            raise WeComApiError(int(data.get("errcode", -2)), str(data.get("errmsg", "")))
+        return response.content
+
+
+class GroupRobot:
+    """The group robot webhook (群机器人): markdown and images, 20 messages a minute."""
+
+    def __init__(
+        self, http: httpx.AsyncClient, key: str, limiter: RateLimiter | None = None
+    ) -> None:
+        self.http, self.key = http, key
+        self.limiter = limiter or RateLimiter(20)
+
+    async def _post(self, body: dict[str, Any]) -> None:
+        await self.limiter.wait("robot")
+        response = await self.http.post(
+            "/cgi-bin/webhook/send", params={"key": self.key}, json=body
+        )
+        data = response.json()
+        if int(data.get("errcode", 0)):
+            raise WeComApiError(int(data["errcode"]), str(data.get("errmsg", "")))
+
+    async def markdown(self, text: str) -> None:
+        """Post a markdown message."""
+        await self._post({"msgtype": "markdown", "markdown": {"content": text}})
+
+    async def image(self, png: bytes) -> None:
+        """Post an image (base64 and MD5, as the robot wants it)."""
+        await self._post(
+            {
+                "msgtype": "image",
+                "image": {
+                    "base64": base64.b64encode(png).decode(),
+                    "md5": hashlib.md5(png).hexdigest(),
+                },
+            }
+        )
