@@ -8,11 +8,13 @@ import hashlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from handlers.model import Reply
 
 log = logging.getLogger(__name__)
 
@@ -208,3 +210,19 @@ class GroupRobot:
                 },
             }
         )
+
+
+class RobotTransport:
+    """The group robot as a transport: the leaders' group gets markdown and the chart."""
+
+    platform = "wecom-robot"
+
+    def __init__(self, robot: GroupRobot) -> None:
+        self.robot = robot
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Post each reply's text as markdown and its image, if any."""
+        for reply in replies:
+            await self.robot.markdown(reply.text)
+            if reply.image is not None:
+                await self.robot.image(reply.image)

@@ -21,8 +21,26 @@ def next_summary(now: datetime, weekday: int, at: time) -> datetime:
     return moment if moment >= local else moment + timedelta(days=7)
 
 
-async def _weekly_summaries(session: AsyncSession, now: datetime, weekday: int, at: time) -> None:
+ROBOT = ("wecom-robot", "robot")  # the leaders' WeCom group, through its robot
+
+
+async def _weekly_summaries(
+    session: AsyncSession, now: datetime, weekday: int, at: time, robot: bool
+) -> None:
     moment = next_summary(now, weekday, at)
+    if robot:
+        await outbox.enqueue(
+            session,
+            kind="summary.weekly",
+            due_at=moment,
+            now=now,
+            dedupe_key=f"summary:weekly:{moment.date()}:robot",
+            platform=ROBOT[0],
+            chat_id=ROBOT[1],
+            key="summary.head",
+            params={},
+            render="weekly_summary",
+        )
     leaders = await session.scalars(select(UserRole.user_id).where(UserRole.role == "leader"))
     for user_id in leaders.all():
         await outbox.enqueue(
@@ -46,12 +64,13 @@ async def sweep(
     at: time = time(9, 0),
     lookahead: timedelta = timedelta(days=14),
     grace: timedelta = timedelta(hours=1),
+    robot: bool = False,
 ) -> None:
     """Queue the next weekly summary and the deadline reminders due soon (idempotent)."""
     now = clock.now()
     today = now.astimezone(SHANGHAI).date()
     async with unit_of_work(sessions) as session:
-        await _weekly_summaries(session, now, weekday, at)
+        await _weekly_summaries(session, now, weekday, at, robot)
         for r in await deadlines.due_reminders(session, today, today + lookahead):
             if r.due < now - grace:
                 continue  # its moment passed before it could be queued; nothing to miss

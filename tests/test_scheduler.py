@@ -133,3 +133,21 @@ async def test_two_processes_deliver_each_row_exactly_once(app, tmp_path: Path) 
             ).all()
         )
     assert statuses == {"sent"}
+
+
+async def test_weekly_summary_also_goes_to_the_leaders_group_robot(app) -> None:
+    from bot.wecom_api import GroupRobot, RobotTransport
+
+    await load_demo(app)
+    await sweep(app.sessions, app.clock, robot=True)
+    posted: list[dict] = []  # type: ignore[type-arg]
+
+    class Robot(GroupRobot):
+        async def _post(self, body):  # type: ignore[no-untyped-def]
+            posted.append(body)
+
+    transport = RobotTransport(Robot(None, "KEY"))  # type: ignore[arg-type]
+    app.clock.set(datetime(2026, 11, 30, 1, tzinfo=UTC))
+    await deliver_due(app.sessions, {"wecom-robot": transport}, app.clock, "w")
+    assert [p["msgtype"] for p in posted] == ["markdown", "image"]
+    assert "2026-11-23" in posted[0]["markdown"]["content"]
