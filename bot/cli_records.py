@@ -2,21 +2,62 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_types import Runner
+from bot.db import unit_of_work
+from services import results_export
 
 if TYPE_CHECKING:
     from bot.app import App
 
-RUNNERS: dict[str, Runner] = {}
-
 
 def add_parsers(sub: Any) -> None:
     """Add this feature's subcommands."""
+    web = sub.add_parser(
+        "web", help="serve the web app alone: public results page, /healthz (uvicorn)"
+    )
+    web.add_argument("--host", default=None, help="address to listen on (default: WEB_HOST)")
+    web.add_argument("--port", type=int, default=None, help="port (default: WEB_PORT)")
+
+
+async def run_web(app: App, args: argparse.Namespace) -> int:
+    """`jointcheck web [--host H] [--port N]`: serve the web app until interrupted."""
+    import uvicorn
+
+    from bot.web import create_web_app
+
+    host = args.host or app.settings.web_host
+    port = args.port or app.settings.web_port
+    config = uvicorn.Config(
+        create_web_app(app),
+        host=host,
+        port=port,
+        log_level=app.settings.log_level.lower(),
+        proxy_headers=False,
+    )
+    print(f"公示页面 / public page: http://{host}:{port}/results", flush=True)
+    await uvicorn.Server(config).serve()
+    return 0
+
+
+RUNNERS: dict[str, Runner] = {"web": run_web}
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 async def export_results(app: App, plan_id: int, file: Path | None) -> int:
     """`jointcheck export results --plan ID [FILE]`: the XLSX for the publicity system."""
-    raise NotImplementedError("issue 5 fills this in")
+    async with unit_of_work(app.sessions, write=False) as session:
+        rows = await results_export.plan_results(session, plan_id)
+    path = file if file is not None else Path.cwd() / f"results-plan-{plan_id}.xlsx"
+    await asyncio.to_thread(_write, path, results_export.to_xlsx(rows))
+    print(f"已导出 {len(rows)} 条已公示结果 / {len(rows)} published results exported")
+    print(path)
+    return 0

@@ -1,9 +1,18 @@
-"""Field records, review and publication from chat (filled by issue 5)."""
+"""Field records, review and publication from chat (issue 5).
+
+- /tasks and /progress: handlers/tasks.py
+- /record and its conversation: handlers/record_flow.py
+- /followup: handlers/followup.py
+- /review and /publish: handlers/review.py
+"""
 
 from __future__ import annotations
 
+from handlers import followup, record_flow, review, tasks
 from handlers.router import Router
 
 
 def register(router: Router) -> None:
     """Register the field-record commands."""
+    for feature in (tasks, record_flow, followup, review):
+        feature.register(router)

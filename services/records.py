@@ -1,0 +1,504 @@
+"""The record of one joint check: start, result categories, problems, check date, submit.
+
+A draft is written to the database as it is entered (every answer is its own transaction),
+so it survives a restart and can be resumed from any device of the team. Before
+submission any team member may change it; after submission only the office (coordinators,
+admins) may, until it is published. Every change is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Assignment,
+    Case,
+    ClueTransfer,
+    Department,
+    EvidenceFile,
+    InspectionResult,
+    Item,
+    Plan,
+    Problem,
+    RectificationNotice,
+    ResultCategory,
+    ResultCategoryLink,
+)
+from services import audit
+from services.actors import Actor
+from services.errors import Conflict, InvalidInput, NotFound
+from services.publication import publication_due
+from services.tasks import (
+    TaskView,
+    actor_ref,
+    is_office,
+    items_for_assignment,
+    require_member,
+    views,
+)
+from services.workdays import WorkdayResult
+
+TEAM_EDITABLE = ("not_entered", "draft", "returned")
+NO_PROBLEM = "no_problem"
+MAX_TEXT = 2000
+
+
+def _editable(actor: Actor | None, result: InspectionResult) -> None:
+    if result.status == "published":
+        raise Conflict("record.published", id=result.id)
+    if not is_office(actor) and result.status not in TEAM_EDITABLE:
+        raise Conflict("record.locked", id=result.id)
+
+
+async def result_for_edit(
+    session: AsyncSession, actor: Actor | None, result_id: int, action: str
+) -> InspectionResult:
+    """The result, if the actor may change it now (team before submission, office after)."""
+    result = await session.get(InspectionResult, result_id)
+    if result is None:
+        raise NotFound("record.not_found", id=result_id)
+    await require_member(session, actor, result.assignment_id, action)
+    _editable(actor, result)
+    return result
+
+
+async def result_for_view(
+    session: AsyncSession, actor: Actor | None, result_id: int
+) -> InspectionResult:
+    """The result, if the actor is in its team or in the office."""
+    result = await session.get(InspectionResult, result_id)
+    if result is None:
+        raise NotFound("record.not_found", id=result_id)
+    await require_member(session, actor, result.assignment_id, "record.view")
+    return result
+
+
+def clean_text(raw: str, *, limit: int = MAX_TEXT, minimum: int = 2) -> str:
+    """Trimmed free text within bounds, or InvalidInput."""
+    value = raw.strip()
+    if len(value) < minimum:
+        raise InvalidInput("record.text_short", minimum=minimum)
+    if len(value) > limit:
+        raise InvalidInput("record.text_long", limit=limit)
+    return value
+
+
+def touch(result: InspectionResult) -> None:
+    """Count a change of the record (its version)."""
+    result.version += 1
+
+
+async def log_change(
+    session: AsyncSession,
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: int,
+    now: datetime,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Audit a change of the record in the caller's transaction."""
+    await audit.record(
+        session,
+        at=now,
+        actor=actor_ref(actor),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+    )
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A record opened for entry, and whether this call created it."""
+
+    result: InspectionResult
+    created: bool
+
+
+async def open_record(
+    session: AsyncSession, actor: Actor | None, assignment_id: int, today: date, now: datetime
+) -> Opened:
+    """Start the record of an assignment, or return the one already started."""
+    assignment = await require_member(session, actor, assignment_id, "record.open")
+    if assignment.status in ("void", "unstaffed"):
+        raise Conflict("record.assignment_closed", id=assignment_id)
+    existing = await _result_of(session, assignment_id)
+    if existing is not None:
+        _editable(actor, existing)
+        return Opened(existing, False)
+    plan = await session.get(Plan, assignment.plan_id)
+    assert plan is not None
+    result = InspectionResult(
+        assignment_id=assignment_id,
+        status="draft",
+        checked_on=today,
+        started_at=now,
+        publish_due=publication_due(plan.check_end).day,
+        version=1,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(result)
+    except IntegrityError:
+        # A teammate started the same record at the same moment: theirs is the record.
+        found = await _result_of(session, assignment_id)
+        if found is None:
+            raise
+        return Opened(found, False)
+    if assignment.status == "pending":
+        assignment.status = "in_progress"
+    await log_change(
+        session,
+        actor,
+        "record.start",
+        "inspection_result",
+        result.id,
+        now,
+        after={"assignment": assignment_id, "checked_on": str(today)},
+    )
+    return Opened(result, True)
+
+
+async def _result_of(session: AsyncSession, assignment_id: int) -> InspectionResult | None:
+    return await session.scalar(
+        select(InspectionResult).where(InspectionResult.assignment_id == assignment_id)
+    )
+
+
+async def all_categories(session: AsyncSession) -> list[ResultCategory]:
+    """The published result categories, in the platform's order."""
+    return list((await session.scalars(select(ResultCategory).order_by(ResultCategory.sort))).all())
+
+
+async def category_ids(session: AsyncSession, result_id: int) -> set[int]:
+    """The categories a result carries."""
+    rows = await session.scalars(
+        select(ResultCategoryLink.category_id).where(ResultCategoryLink.result_id == result_id)
+    )
+    return set(rows.all())
+
+
+async def set_category(
+    session: AsyncSession,
+    actor: Actor | None,
+    result_id: int,
+    category_id: int,
+    on: bool,
+    now: datetime,
+) -> bool:
+    """Add or remove one category; the same request twice changes it once (True if changed)."""
+    result = await result_for_edit(session, actor, result_id, "record.category")
+    category = await session.get(ResultCategory, category_id)
+    if category is None:
+        raise InvalidInput("record.bad_category", id=category_id)
+    link = await session.get(ResultCategoryLink, (result_id, category_id))
+    if on == (link is not None):
+        return False
+    if on:
+        session.add(ResultCategoryLink(result_id=result_id, category_id=category_id))
+    else:
+        await session.delete(link)
+    await session.flush()
+    touch(result)
+    await log_change(
+        session,
+        actor,
+        "record.category",
+        "inspection_result",
+        result_id,
+        now,
+        after={"category": category.code, "on": on},
+    )
+    return True
+
+
+async def set_checked_on(
+    session: AsyncSession,
+    actor: Actor | None,
+    result_id: int,
+    day: date,
+    today: date,
+    now: datetime,
+) -> None:
+    """Set the date of the check (never in the future)."""
+    result = await result_for_edit(session, actor, result_id, "record.date")
+    if day > today:
+        raise InvalidInput("record.date_future", date=str(day))
+    before = result.checked_on
+    result.checked_on = day
+    touch(result)
+    await log_change(
+        session,
+        actor,
+        "record.checked_on",
+        "inspection_result",
+        result_id,
+        now,
+        before={"checked_on": str(before)},
+        after={"checked_on": str(day)},
+    )
+
+
+async def problem_items(session: AsyncSession, result_id: int) -> list[Item]:
+    """The items a problem of this record may concern (the plan's, for this enterprise)."""
+    result = await session.get(InspectionResult, result_id)
+    if result is None:
+        raise NotFound("record.not_found", id=result_id)
+    assignment = await session.get(Assignment, result.assignment_id)
+    assert assignment is not None
+    return await items_for_assignment(session, assignment)
+
+
+async def add_problem(
+    session: AsyncSession,
+    actor: Actor | None,
+    result_id: int,
+    item_id: int | None,
+    description: str,
+    now: datetime,
+) -> Problem:
+    """Record a problem found, about one of the plan's items (or none in particular)."""
+    result = await result_for_edit(session, actor, result_id, "problem.add")
+    text = clean_text(description)
+    if item_id is not None and item_id not in {
+        i.id for i in await problem_items(session, result_id)
+    }:
+        raise InvalidInput("record.bad_item", id=item_id)
+    problem = Problem(
+        result_id=result_id,
+        item_id=item_id,
+        description=text,
+        found_on=result.checked_on or now.date(),
+    )
+    session.add(problem)
+    await session.flush()
+    touch(result)
+    await log_change(
+        session,
+        actor,
+        "problem.add",
+        "problem",
+        problem.id,
+        now,
+        after={"result": result_id, "item": item_id, "description": text},
+    )
+    return problem
+
+
+async def problem_for_edit(
+    session: AsyncSession, actor: Actor | None, problem_id: int, action: str
+) -> tuple[Problem, InspectionResult]:
+    """A problem and its result, if the actor may change them now."""
+    problem = await session.get(Problem, problem_id)
+    if problem is None:
+        raise NotFound("record.problem_not_found", id=problem_id)
+    result = await result_for_edit(session, actor, problem.result_id, action)
+    return problem, result
+
+
+async def set_legal_basis(
+    session: AsyncSession, actor: Actor | None, problem_id: int, basis: str | None, now: datetime
+) -> Problem:
+    """Set (or clear) the legal basis of a problem."""
+    problem, result = await problem_for_edit(session, actor, problem_id, "problem.basis")
+    value = None if basis is None else clean_text(basis)
+    before = problem.legal_basis
+    problem.legal_basis = value
+    touch(result)
+    await log_change(
+        session,
+        actor,
+        "problem.basis",
+        "problem",
+        problem_id,
+        now,
+        before={"legal_basis": before},
+        after={"legal_basis": value},
+    )
+    return problem
+
+
+async def delete_problem(
+    session: AsyncSession, actor: Actor | None, problem_id: int, now: datetime
+) -> None:
+    """Remove a problem and its evidence rows (the stored files are kept)."""
+    problem, result = await problem_for_edit(session, actor, problem_id, "problem.delete")
+    hashes = (
+        await session.scalars(
+            select(EvidenceFile.sha256).where(EvidenceFile.problem_id == problem_id)
+        )
+    ).all()
+    await session.execute(
+        update(RectificationNotice)
+        .where(RectificationNotice.problem_id == problem_id)
+        .values(problem_id=None)
+    )
+    await session.execute(delete(EvidenceFile).where(EvidenceFile.problem_id == problem_id))
+    await session.delete(problem)
+    await session.flush()
+    touch(result)
+    await log_change(
+        session,
+        actor,
+        "problem.delete",
+        "problem",
+        problem_id,
+        now,
+        before={"description": problem.description, "evidence": list(hashes)},
+    )
+
+
+def check_categories(codes: set[str], problems: int) -> None:
+    """The categories a record may be submitted with."""
+    if not codes:
+        raise InvalidInput("record.need_category")
+    if NO_PROBLEM in codes and (len(codes) > 1 or problems):
+        raise InvalidInput("record.no_problem_conflict")
+
+
+async def submit(
+    session: AsyncSession, actor: Actor | None, result_id: int, now: datetime
+) -> InspectionResult:
+    """Hand the record to the office for review; pressed twice, it is submitted once."""
+    result = await session.get(
+        InspectionResult, result_id, with_for_update=True, populate_existing=True
+    )
+    if result is None:
+        raise NotFound("record.not_found", id=result_id)
+    await require_member(session, actor, result.assignment_id, "record.submit")
+    if result.status not in TEAM_EDITABLE:
+        raise Conflict("record.already_submitted", id=result_id)
+    codes = set(
+        (
+            await session.scalars(
+                select(ResultCategory.code)
+                .join(ResultCategoryLink, ResultCategoryLink.category_id == ResultCategory.id)
+                .where(ResultCategoryLink.result_id == result_id)
+            )
+        ).all()
+    )
+    problems = await session.scalar(
+        select(func.count()).select_from(Problem).where(Problem.result_id == result_id)
+    )
+    check_categories(codes, problems or 0)
+    assignment = await session.get(Assignment, result.assignment_id)
+    assert assignment is not None
+    plan = await session.get(Plan, assignment.plan_id)
+    assert plan is not None
+    before = result.status
+    result.status = "awaiting_review"
+    result.submitted_at = now
+    result.submitted_by = None if actor is None else actor.user_id
+    result.return_reason = None
+    result.publish_due = publication_due(plan.check_end).day
+    touch(result)
+    assignment.status = "submitted"
+    await log_change(
+        session,
+        actor,
+        "record.submit",
+        "inspection_result",
+        result_id,
+        now,
+        before={"status": before},
+        after={"status": "awaiting_review", "categories": sorted(codes)},
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    """A problem as the card shows it."""
+
+    id: int
+    item: str | None
+    description: str
+    legal_basis: str | None
+    photos: int
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything recorded for one check, for the summary card and the review."""
+
+    result: InspectionResult
+    task: TaskView
+    categories: list[ResultCategory]
+    problems: list[ProblemView]
+    notices: list[RectificationNotice]
+    cases: list[Case]
+    clues: list[tuple[ClueTransfer, str]]
+    due: WorkdayResult
+
+
+async def card(session: AsyncSession, actor: Actor | None, result_id: int) -> Card:
+    """The whole record of one check (team members and the office)."""
+    result = await result_for_view(session, actor, result_id)
+    task = (await views(session, [result.assignment_id]))[0]
+    categories = (
+        await session.scalars(
+            select(ResultCategory)
+            .join(ResultCategoryLink, ResultCategoryLink.category_id == ResultCategory.id)
+            .where(ResultCategoryLink.result_id == result_id)
+            .order_by(ResultCategory.sort)
+        )
+    ).all()
+    photos: dict[int | None, int] = {
+        problem_id: n
+        for problem_id, n in await session.execute(
+            select(EvidenceFile.problem_id, func.count())
+            .where(EvidenceFile.result_id == result_id)
+            .group_by(EvidenceFile.problem_id)
+        )
+    }
+    problems = [
+        ProblemView(p.id, item, p.description, p.legal_basis, photos.get(p.id, 0))
+        for p, item in await session.execute(
+            select(Problem, Item.name)
+            .outerjoin(Item, Item.id == Problem.item_id)
+            .where(Problem.result_id == result_id)
+            .order_by(Problem.id)
+        )
+    ]
+    notices = (
+        await session.scalars(
+            select(RectificationNotice)
+            .where(RectificationNotice.result_id == result_id)
+            .order_by(RectificationNotice.id)
+        )
+    ).all()
+    cases = (
+        await session.scalars(select(Case).where(Case.result_id == result_id).order_by(Case.id))
+    ).all()
+    clues = [
+        (clue, name)
+        for clue, name in await session.execute(
+            select(ClueTransfer, Department.name)
+            .join(Department, Department.id == ClueTransfer.department_id)
+            .where(ClueTransfer.result_id == result_id)
+            .order_by(ClueTransfer.id)
+        )
+    ]
+    plan = await session.get(Plan, task.plan_id)
+    assert plan is not None
+    return Card(
+        result,
+        task,
+        list(categories),
+        problems,
+        list(notices),
+        list(cases),
+        clues,
+        publication_due(plan.check_end),
+    )
