@@ -82,5 +82,6 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, upgrade: 
         conversation_ttl=timedelta(hours=settings.conversation_ttl_hours),
         default_language=settings.default_language,
         files_dir=settings.data_dir,
+        policy=settings.policy(),
     )
     return App(settings, engine, sessions, clock, router, core)

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.policy import Policy
+
 
 class Settings(BaseSettings):
     """Every setting of JointCheck; `.env.example` documents each one."""
@@ -46,6 +48,10 @@ class Settings(BaseSettings):
     meeting_reminder_offsets: str = "1d,1h"
     reminder_lookahead_days: int = Field(default=14, ge=1, le=60)
     invite_ttl_days: int = Field(default=7, ge=1)
+    notice_number_pattern: str = "乐市监责改〔{year}〕{seq}号"
+    notice_deadline_working_days: int = Field(default=15, ge=1, le=365)
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    evidence_types: str = "image/jpeg,image/png,application/pdf"
 
     def reminder_offsets(self) -> list[timedelta]:
         """Meeting reminder offsets: "1d,1h,30m" means a day, an hour and 30 minutes before."""
@@ -56,6 +62,16 @@ class Settings(BaseSettings):
             if part:
                 out.append(int(part[:-1]) * units[part[-1]])
         return out
+
+    def policy(self) -> Policy:
+        """The local-practice values handlers need."""
+        return Policy(
+            notice_pattern=self.notice_number_pattern,
+            notice_deadline_days=self.notice_deadline_working_days,
+            evidence_max_bytes=self.evidence_max_bytes,
+            evidence_types=tuple(t.strip() for t in self.evidence_types.split(",") if t.strip()),
+            invite_ttl=timedelta(days=self.invite_ttl_days),
+        )
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file of `database_url`, or None for another database."""

@@ -18,6 +18,7 @@ from services import conversations
 from services.actors import Actor, actor_for_account
 from services.clock import Clock
 from services.errors import DomainError
+from services.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,10 @@ class Core:
         conversation_ttl: timedelta = timedelta(hours=72),
         default_language: str = "zh",
         files_dir: Path = Path("var"),
+        policy: Policy | None = None,
     ) -> None:
         self.files_dir = files_dir
+        self.policy = policy or Policy()
         self.sessions = sessions
         self.router = router
         self.clock = clock
@@ -81,6 +84,7 @@ class Core:
             conversation_ttl=self.conversation_ttl,
             router=self.router,
             files_dir=self.files_dir,
+            policy=self.policy,
         )
         if incoming.text is not None and len(incoming.text) > MAX_TEXT:
             return [ctx.reply("error.too_long", length=len(incoming.text), limit=MAX_TEXT)]

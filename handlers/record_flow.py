@@ -156,7 +156,7 @@ async def ask_basis(ctx: Ctx, data: Data) -> Reply:
 
 async def ask_photos(ctx: Ctx, data: Data) -> Reply:
     n = len(await evidence.problem_evidence(ctx.session, data["p"]))
-    limit = f"{evidence.MAX_EVIDENCE_BYTES // (1024 * 1024)} MB"
+    limit = f"{ctx.policy.evidence_max_bytes // (1024 * 1024)} MB"
     return ctx.reply("record.ask_photos", n=n, limit=limit).with_buttons(
         (_b(ctx, "record.button.done", "pdone"),)
     )
@@ -179,7 +179,9 @@ async def ask_measures(ctx: Ctx, data: Data) -> Reply:
 
 
 async def ask_notice_number(ctx: Ctx, data: Data) -> Reply:
-    proposal = await followup.propose_number(ctx.session, render.today(ctx).year)
+    proposal = await followup.propose_number(
+        ctx.session, render.today(ctx).year, ctx.policy.notice_pattern
+    )
     return ctx.reply("record.ask_notice_number", proposal=proposal).with_buttons(
         (_b(ctx, "record.button.auto_number", "auto"),),
         (_b(ctx, "record.button.measures_back", "mback"),),
@@ -197,8 +199,9 @@ async def ask_issue_date(ctx: Ctx, data: Data) -> Reply:
 
 
 async def ask_deadline(ctx: Ctx, data: Data) -> Reply:
-    default = followup.default_deadline(date.fromisoformat(data["issue"]))
-    lines = [ctx.t("record.ask_deadline", days=followup.NOTICE_WORKING_DAYS, date=default.day)]
+    days = ctx.policy.notice_deadline_days
+    default = followup.default_deadline(date.fromisoformat(data["issue"]), days)
+    lines = [ctx.t("record.ask_deadline", days=days, date=default.day)]
     note = render.fallback_note(ctx, default)
     if note:
         lines.append(note)
@@ -398,6 +401,8 @@ async def step_photo(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
         files_dir=ctx.files_dir,
         now=ctx.now,
         platform_file_id=upload.platform_file_id,
+        max_bytes=ctx.policy.evidence_max_bytes,
+        allowed=ctx.policy.evidence_types,
     )
     digest = added.evidence.sha256[:12]
     if not added.created:
@@ -440,7 +445,7 @@ async def step_deadline(ctx: Ctx, state: State, choice: str | None) -> list[Repl
     issued = date.fromisoformat(data["issue"])
     notes: list[str] = []
     if choice == "dflt":
-        default = followup.default_deadline(issued)
+        default = followup.default_deadline(issued, ctx.policy.notice_deadline_days)
         deadline = default.day
         note = render.fallback_note(ctx, default)
         notes += [note] if note else []
@@ -458,6 +463,7 @@ async def step_deadline(ctx: Ctx, state: State, choice: str | None) -> list[Repl
         deadline=deadline,
         today=render.today(ctx),
         now=ctx.now,
+        pattern=ctx.policy.notice_pattern,
     )
     notes.insert(
         0,

@@ -16,6 +16,7 @@ from services import conversations
 from services.actors import Actor
 from services.clock import SHANGHAI
 from services.conversations import State
+from services.policy import Policy
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Ctx:
     router: Router
     # Where uploaded files and evidence are kept (settings DATA_DIR).
     files_dir: Path
+    # Local practice: notice numbers, deadlines, evidence limits, invite validity.
+    policy: Policy
     # Announcements and notifications the handler queues for other chats.
     extra: dict[str, Any] = field(default_factory=dict)
 
