@@ -237,3 +237,36 @@ async def test_forged_replayed_foreign_and_hostile_callbacks_do_nothing(app, rig
     await rig.callback.drain()
     assert (first.status_code, again.status_code) == (200, 403)
     assert len(rig.fake.sent()) == sent + 1
+
+
+async def test_tasks_conversation_through_encrypted_callbacks(app, rig: Rig) -> None:
+    from services.clock import local_today
+    from tests import records_fixture
+
+    today = local_today(app.clock)
+    await records_fixture.build(app, today)
+    plan_id = await records_fixture.drawn_plan(app, today)
+    mine = (await records_fixture.teams(app, plan_id))[0]
+    async with unit_of_work(app.sessions) as session:
+        code = await invites.create_invite(
+            session,
+            None,
+            role="inspector",
+            login=mine.logins[0],
+            now=app.clock.now(),
+            ttl=timedelta(days=7),
+        )
+    await rig.post(text_msg("lisi", f"/bind {code}", 1))
+    assert "绑定成功" in rig.fake.sent()[-1]["text"]["content"]
+    await rig.post(text_msg("lisi", "/tasks", 2))
+    shown = " ".join(
+        m.get("text", {}).get("content", "") + str(m.get("template_card", ""))
+        for m in rig.fake.sent()[-3:]
+    )
+    assert mine.enterprise in shown
+    cards = [m["template_card"] for m in rig.fake.sent() if m["msgtype"] == "template_card"]
+    assert cards, "the /tasks reply carries buttons"
+    key = cards[-1]["button_list"][0]["key"]  # a button of the /tasks card, pressed
+    before = len(rig.fake.sent())
+    assert (await rig.post(card_event("lisi", key, cards[-1]["task_id"]))).status_code == 200
+    assert len(rig.fake.sent()) > before
