@@ -71,7 +71,17 @@ class Settings(BaseSettings):
             evidence_max_bytes=self.evidence_max_bytes,
             evidence_types=tuple(t.strip() for t in self.evidence_types.split(",") if t.strip()),
             invite_ttl=timedelta(days=self.invite_ttl_days),
+            announce_chats=self.announce_chats(),
         )
+
+    def announce_chats(self) -> tuple[tuple[str, str], ...]:
+        """Group chats for announcements: the Telegram group and the WeCom robot, if set."""
+        chats: list[tuple[str, str]] = []
+        if self.telegram_group_chat_id:
+            chats.append(("telegram", self.telegram_group_chat_id))
+        if self.wecom_robot_key is not None:
+            chats.append(("wecom-robot", "robot"))
+        return tuple(chats)
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file of `database_url`, or None for another database."""

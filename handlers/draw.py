@@ -10,7 +10,7 @@ from handlers import draw_render as render
 from handlers.model import Attachment, Reply
 from handlers.router import Command, Ctx, Flow, Router, flow_button, roles
 from models import Draw, Plan
-from services import draw_record, draw_run, draws, plans
+from services import draw_record, draw_run, draws, outbox, plans
 from services.conversations import State
 from services.errors import InvalidInput
 
@@ -62,6 +62,22 @@ async def _open_plan(ctx: Ctx, plan_id: int) -> list[Reply]:
     return [Reply(render.preview_text(ctx, pv)).with_buttons(buttons)]
 
 
+async def announce(ctx: Ctx, what: str, draw_id: int, key: str, params: dict[str, str]) -> None:
+    """Queue an announcement to every configured group chat (in Chinese, as published)."""
+    for platform, chat in ctx.policy.announce_chats:
+        await outbox.enqueue(
+            ctx.session,
+            kind="announce",
+            due_at=ctx.now,
+            now=ctx.now,
+            dedupe_key=f"announce:{what}:{draw_id}:{platform}:{chat}",
+            platform=platform,
+            chat_id=chat,
+            key=key,
+            params=params,
+        )
+
+
 async def _ask_salt(ctx: Ctx, plan: Plan, draw: Draw, *, announce: bool) -> list[Reply]:
     await ctx.start_flow(FLOW, "salt", {"plan": plan.id, "draw": draw.id})
     replies = [Reply(render.frozen_text(ctx, plan, draw))] if announce else []
@@ -85,6 +101,7 @@ async def draw_flow(ctx: Ctx, state: State) -> list[Reply]:
     if state.step == "preview" and choice == "freeze":
         draw = await draws.freeze(ctx.session, ctx.user, state.data["plan"], ctx.now)
         plan = await plans.get_plan(ctx.session, draw.plan_id)
+        await announce(ctx, "frozen", draw.id, "draw.frozen", render.frozen_params(plan, draw))
         return await _ask_salt(ctx, plan, draw, announce=True)
     if state.step == "salt" and (choice == "nosalt" or (choice is None and ctx.incoming.text)):
         salt = "" if choice == "nosalt" else (ctx.incoming.text or "").strip()
@@ -111,6 +128,8 @@ async def _draw(ctx: Ctx, draw_id: int, salt: str) -> list[Reply]:
     lines = render.result_lines(ctx, draw, teams, names)
     replies = [Reply(text) for text in render.chunk(lines)]
     replies.append(Reply(render.announcement(ctx, plan, draw, teams)))
+    params = render.announcement_params(plan, draw, teams)
+    await announce(ctx, "final", draw.id, "draw.announcement", params)
     return replies
 
 
@@ -134,6 +153,7 @@ async def void_command(ctx: Ctx, args: list[str]) -> list[Reply]:
         return [ctx.reply("draw.void_reason")]
     reason = " ".join(args[1:])
     draw = await draw_run.void(ctx.session, ctx.user, _int(args[0]), reason, ctx.now)
+    await announce(ctx, "void", draw.id, "draw.voided", {"id": str(draw.id), "reason": reason})
     return [ctx.reply("draw.voided", id=draw.id, reason=reason)]
 
 

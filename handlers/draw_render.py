@@ -61,15 +61,19 @@ def _reasons(ctx: Ctx, head: str, counts: dict[str, int]) -> list[str]:
     ]
 
 
+def frozen_params(plan: Plan, draw: Draw) -> dict[str, str]:
+    """The values of the freeze notice."""
+    return {
+        "name": plan.name,
+        "enterprise_snapshot": draw.enterprise_snapshot,
+        "inspector_snapshot": draw.inspector_snapshot,
+        "commitment": draw.commitment,
+    }
+
+
 def frozen_text(ctx: Ctx, plan: Plan, draw: Draw) -> str:
     """The freeze notice with the commitment and both snapshot hashes."""
-    return ctx.t(
-        "draw.frozen",
-        name=plan.name,
-        enterprise_snapshot=draw.enterprise_snapshot,
-        inspector_snapshot=draw.inspector_snapshot,
-        commitment=draw.commitment,
-    )
+    return ctx.t("draw.frozen", **frozen_params(plan, draw))
 
 
 def result_lines(ctx: Ctx, draw: Draw, teams: list[TeamView], names: dict[str, str]) -> list[str]:
@@ -105,20 +109,23 @@ def _shortfall(ctx: Ctx, code: str, names: dict[str, str]) -> str:
     return ctx.t(f"short.{kind}", value=names.get(value, value))
 
 
+def announcement_params(plan: Plan, draw: Draw, teams: list[TeamView]) -> dict[str, str]:
+    """The values of the public notice (抽查公告), in the form it is published."""
+    return {
+        "name": plan.name,
+        "start": plan.check_start.isoformat(),
+        "end": plan.check_end.isoformat(),
+        "seed": draw.seed_hex,
+        "salt": draw.salt or "-",
+        "count": str(len(teams)),
+        "enterprises": "、".join(f"{v.enterprise}（{v.credit_code}）" for v in teams),
+        "id": str(draw.id),
+    }
+
+
 def announcement(ctx: Ctx, plan: Plan, draw: Draw, teams: list[TeamView]) -> str:
     """The public notice (抽查公告): what was drawn and how anyone can re-check it."""
-    names = ctx.t("list.sep").join(f"{v.enterprise}（{v.credit_code}）" for v in teams)
-    return ctx.t(
-        "draw.announcement",
-        name=plan.name,
-        start=plan.check_start,
-        end=plan.check_end,
-        seed=draw.seed_hex,
-        salt=draw.salt or "-",
-        count=len(teams),
-        enterprises=names,
-        id=draw.id,
-    )
+    return ctx.t("draw.announcement", **announcement_params(plan, draw, teams))
 
 
 def chunk(lines: list[str], limit: int = 3500) -> list[str]:

@@ -18,3 +18,5 @@ class Policy:
     evidence_max_bytes: int = MAX_EVIDENCE_BYTES
     evidence_types: tuple[str, ...] = ALLOWED_TYPES
     invite_ttl: timedelta = timedelta(days=7)
+    # Group chats that receive draw announcements: (platform, chat id).
+    announce_chats: tuple[tuple[str, str], ...] = ()

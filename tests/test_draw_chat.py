@@ -73,3 +73,26 @@ async def test_bad_plan_number_gets_a_clear_reply(app) -> None:
     await _coordinator(app)
     assert "没有编号为 42 的抽查计划" in texts(await say(app, "coord", "/draw 42"))
     assert "没有编号为 abc 的抽取" in texts(await say(app, "coord", "/verify abc"))
+
+
+async def test_freeze_result_and_void_are_announced_to_the_group(app) -> None:
+    from dataclasses import replace
+
+    from models import OutboxMessage
+
+    app.core.policy = replace(app.core.policy, announce_chats=(("telegram", "-1001"),))
+    await fx.build(app)
+    await _coordinator(app)
+    plan_id = await fx.plan(app)
+    await say(app, "coord", f"/draw {plan_id}")
+    await say(app, "coord", button="f:draw:freeze")
+    await say(app, "coord", button="f:draw:nosalt")
+    await say(app, "coord", button="f:draw:go")
+    await say(app, "coord", "/void 1 录入有误")
+    async with unit_of_work(app.sessions, write=False) as session:
+        rows = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "announce"))
+        ).all()
+    assert [r.payload["key"] for r in rows] == ["draw.frozen", "draw.announcement", "draw.voided"]
+    assert {(r.platform, r.chat_id) for r in rows} == {("telegram", "-1001")}
+    assert rows[1].payload["params"]["seed"]  # the seed is revealed with the result
