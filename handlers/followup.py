@@ -10,7 +10,7 @@ from handlers.model import Button, Reply
 from handlers.record_guard import guarded
 from handlers.router import ButtonKind, Command, Ctx, Flow, Router, flow_button, roles
 from handlers.tasks import parse_id
-from services import followup
+from services import cases, followup, notices
 from services.conversations import State
 from services.dates import parse_date
 
@@ -78,7 +78,7 @@ async def followup_button(ctx: Ctx, args: list[str]) -> list[Reply]:
         return [ctx.reply("error.unknown_button")]
     if args[0] == "n":
         notice_id = parse_id(args[1], "notice.not_found")
-        notice, _ = await followup.notice_for_followup(
+        notice, _ = await notices.notice_for_followup(
             ctx.session, ctx.user, notice_id, "notice.open"
         )
         await ctx.start_flow(FLOW, "outcome", {"n": notice_id})
@@ -93,7 +93,7 @@ async def followup_button(ctx: Ctx, args: list[str]) -> list[Reply]:
             )
         ]
     case_id = parse_id(args[1], "case.not_found")
-    case = await followup.case_for_followup(ctx.session, ctx.user, case_id, "case.open")
+    case = await cases.case_for_followup(ctx.session, ctx.user, case_id, "case.open")
     await ctx.start_flow(FLOW, "decision", {"c": case_id})
     return [ctx.reply("followup.ask_decision", number=case.number).with_buttons(_cancel(ctx))]
 
@@ -133,30 +133,30 @@ async def followup_flow(ctx: Ctx, state: State) -> list[Reply]:
             target, key, with_today = nexts[choice]
             return await _ask(ctx, state, target, key, today=with_today)
     elif step == "corrected_on" and (day := _date(ctx, choice)) is not None:
-        notice = await followup.notice_corrected(
+        notice = await notices.notice_corrected(
             ctx.session, ctx.user, data["n"], day, today, ctx.now
         )
         await ctx.end_flow()
         return [ctx.reply("followup.corrected", number=notice.number, date=day)]
     elif step == "new_deadline" and (day := _date(ctx, choice)) is not None:
-        notice, _ = await followup.notice_for_followup(
+        notice, _ = await notices.notice_for_followup(
             ctx.session, ctx.user, data["n"], "notice.extend"
         )
-        followup.check_deadline(day, notice.issued_on, today)
+        notices.check_deadline(day, notice.issued_on, today)
         state.data["deadline"] = day.isoformat()
         return await _ask(ctx, state, "reason", "followup.ask_reason", today=False)
     elif step == "reason" and (text := _text(ctx, choice)) is not None:
         day = date.fromisoformat(data["deadline"])
-        notice = await followup.notice_extended(
+        notice = await notices.notice_extended(
             ctx.session, ctx.user, data["n"], day, text, today, ctx.now
         )
         await ctx.end_flow()
         return [ctx.reply("followup.extended", number=notice.number, date=day)]
     elif step == "case_number" and (text := _text(ctx, choice)) is not None:
-        state.data["num"] = await followup.check_case_number(ctx.session, text)
+        state.data["num"] = await cases.check_case_number(ctx.session, text)
         return await _ask(ctx, state, "filed_on", "record.ask_filed_on", today=True)
     elif step == "filed_on" and (day := _date(ctx, choice)) is not None:
-        case = await followup.notice_to_case(
+        case = await cases.notice_to_case(
             ctx.session,
             ctx.user,
             data["n"],
@@ -166,7 +166,7 @@ async def followup_flow(ctx: Ctx, state: State) -> list[Reply]:
             now=ctx.now,
         )
         await ctx.end_flow()
-        notice_number = (await followup.notice_number(ctx.session, data["n"])) or ""
+        notice_number = (await notices.notice_number(ctx.session, data["n"])) or ""
         return [
             ctx.reply(
                 "followup.case_filed",
@@ -179,7 +179,7 @@ async def followup_flow(ctx: Ctx, state: State) -> list[Reply]:
         state.data["decision"] = text.strip()
         return await _ask(ctx, state, "closed_on", "followup.ask_closed_on", today=True)
     elif step == "closed_on" and (day := _date(ctx, choice)) is not None:
-        case = await followup.close_case(
+        case = await cases.close_case(
             ctx.session, ctx.user, data["c"], data["decision"], day, today, ctx.now
         )
         await ctx.end_flow()

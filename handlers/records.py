@@ -1,7 +1,8 @@
 """Field records, review and publication from chat (issue 5).
 
 - /tasks and /progress: handlers/tasks.py
-- /record and its conversation: handlers/record_flow.py
+- /record and its conversation: handlers/record_flow.py (with record_step, record_problems,
+  record_measures)
 - /followup: handlers/followup.py
 - /review and /publish: handlers/review.py
 """

@@ -8,7 +8,7 @@ from handlers.router import Ctx
 from models import ResultCategory
 from services.clock import SHANGHAI
 from services.publication import QueueItem
-from services.records import Card
+from services.record_card import Card
 from services.tasks import TaskView
 from services.workdays import WorkdayResult
 

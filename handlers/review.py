@@ -6,7 +6,7 @@ from handlers import records_render as render
 from handlers.model import Attachment, Button, Reply
 from handlers.router import ButtonKind, Command, Ctx, Flow, Router, flow_button, roles
 from handlers.tasks import parse_id
-from services import evidence, publication, records, review
+from services import evidence, publication, record_card, records, review
 from services.conversations import State
 
 COORD = roles("coordinator")
@@ -37,7 +37,7 @@ async def review_button(ctx: Ctx, args: list[str]) -> list[Reply]:
         return [ctx.reply("error.unknown_button")]
     action, result_id = args[0], parse_id(args[1], "record.not_found")
     if action == "show":
-        card = await records.card(ctx.session, ctx.user, result_id)
+        card = await record_card.card(ctx.session, ctx.user, result_id)
         buttons = (
             (Button(ctx.t("review.button_approve"), f"review:ok:{result_id}"),),
             (Button(ctx.t("review.button_return"), f"review:ret:{result_id}"),),
@@ -48,7 +48,7 @@ async def review_button(ctx: Ctx, args: list[str]) -> list[Reply]:
         result = await review.approve(ctx.session, ctx.user, result_id, ctx.now)
         return [ctx.reply("review.approved", enterprise=await _enterprise(ctx, result.id))]
     if action == "ret":
-        await records.card(ctx.session, ctx.user, result_id)  # exists and may be seen
+        await record_card.card(ctx.session, ctx.user, result_id)  # exists and may be seen
         await ctx.start_flow(FLOW, "reason", {"r": result_id})
         cancel = flow_button(ctx.t("followup.button_cancel"), FLOW, "cancel")
         return [ctx.reply("review.ask_reason").with_buttons((cancel,))]
@@ -58,7 +58,7 @@ async def review_button(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 
 async def _enterprise(ctx: Ctx, result_id: int) -> str:
-    return (await records.card(ctx.session, ctx.user, result_id)).task.enterprise
+    return (await record_card.card(ctx.session, ctx.user, result_id)).task.enterprise
 
 
 async def _evidence(ctx: Ctx, result_id: int) -> list[Reply]:

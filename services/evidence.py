@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import EvidenceFile
 from services.actors import Actor
 from services.errors import InvalidInput
-from services.records import log_change, problem_for_edit, touch
+from services.problems import problem_for_edit
+from services.records import log_change, touch
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 ALLOWED_TYPES = ("image/jpeg", "image/png", "application/pdf")

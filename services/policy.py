@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from services.evidence import ALLOWED_TYPES, MAX_EVIDENCE_BYTES
-from services.followup import NOTICE_PATTERN, NOTICE_WORKING_DAYS
+from services.notices import NOTICE_PATTERN, NOTICE_WORKING_DAYS
 
 
 @dataclass(frozen=True)

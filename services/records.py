@@ -1,9 +1,11 @@
-"""The record of one joint check: start, result categories, problems, check date, submit.
+"""The record of one joint check: start, result categories, check date, submit.
 
 A draft is written to the database as it is entered (every answer is its own transaction),
 so it survives a restart and can be resumed from any device of the team. Before
 submission any team member may change it; after submission only the office (coordinators,
 admins) may, until it is published. Every change is audited.
+
+The problems found: services/problems.py; the summary card: services/record_card.py.
 """
 
 from __future__ import annotations
@@ -12,37 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import (
-    Assignment,
-    Case,
-    ClueTransfer,
-    Department,
-    EvidenceFile,
-    InspectionResult,
-    Item,
-    Plan,
-    Problem,
-    RectificationNotice,
-    ResultCategory,
-    ResultCategoryLink,
-)
+from models import Assignment, InspectionResult, Plan, Problem, ResultCategory, ResultCategoryLink
 from services import audit
 from services.actors import Actor
 from services.errors import Conflict, InvalidInput, NotFound
 from services.publication import publication_due
-from services.tasks import (
-    TaskView,
-    actor_ref,
-    is_office,
-    items_for_assignment,
-    require_member,
-    views,
-)
-from services.workdays import WorkdayResult
+from services.tasks import actor_ref, is_office, require_member
 
 TEAM_EDITABLE = ("not_entered", "draft", "returned")
 NO_PROBLEM = "no_problem"
@@ -250,115 +231,6 @@ async def set_checked_on(
     )
 
 
-async def problem_items(session: AsyncSession, result_id: int) -> list[Item]:
-    """The items a problem of this record may concern (the plan's, for this enterprise)."""
-    result = await session.get(InspectionResult, result_id)
-    if result is None:
-        raise NotFound("record.not_found", id=result_id)
-    assignment = await session.get(Assignment, result.assignment_id)
-    assert assignment is not None
-    return await items_for_assignment(session, assignment)
-
-
-async def add_problem(
-    session: AsyncSession,
-    actor: Actor | None,
-    result_id: int,
-    item_id: int | None,
-    description: str,
-    now: datetime,
-) -> Problem:
-    """Record a problem found, about one of the plan's items (or none in particular)."""
-    result = await result_for_edit(session, actor, result_id, "problem.add")
-    text = clean_text(description)
-    if item_id is not None and item_id not in {
-        i.id for i in await problem_items(session, result_id)
-    }:
-        raise InvalidInput("record.bad_item", id=item_id)
-    problem = Problem(
-        result_id=result_id,
-        item_id=item_id,
-        description=text,
-        found_on=result.checked_on or now.date(),
-    )
-    session.add(problem)
-    await session.flush()
-    touch(result)
-    await log_change(
-        session,
-        actor,
-        "problem.add",
-        "problem",
-        problem.id,
-        now,
-        after={"result": result_id, "item": item_id, "description": text},
-    )
-    return problem
-
-
-async def problem_for_edit(
-    session: AsyncSession, actor: Actor | None, problem_id: int, action: str
-) -> tuple[Problem, InspectionResult]:
-    """A problem and its result, if the actor may change them now."""
-    problem = await session.get(Problem, problem_id)
-    if problem is None:
-        raise NotFound("record.problem_not_found", id=problem_id)
-    result = await result_for_edit(session, actor, problem.result_id, action)
-    return problem, result
-
-
-async def set_legal_basis(
-    session: AsyncSession, actor: Actor | None, problem_id: int, basis: str | None, now: datetime
-) -> Problem:
-    """Set (or clear) the legal basis of a problem."""
-    problem, result = await problem_for_edit(session, actor, problem_id, "problem.basis")
-    value = None if basis is None else clean_text(basis)
-    before = problem.legal_basis
-    problem.legal_basis = value
-    touch(result)
-    await log_change(
-        session,
-        actor,
-        "problem.basis",
-        "problem",
-        problem_id,
-        now,
-        before={"legal_basis": before},
-        after={"legal_basis": value},
-    )
-    return problem
-
-
-async def delete_problem(
-    session: AsyncSession, actor: Actor | None, problem_id: int, now: datetime
-) -> None:
-    """Remove a problem and its evidence rows (the stored files are kept)."""
-    problem, result = await problem_for_edit(session, actor, problem_id, "problem.delete")
-    hashes = (
-        await session.scalars(
-            select(EvidenceFile.sha256).where(EvidenceFile.problem_id == problem_id)
-        )
-    ).all()
-    await session.execute(
-        update(RectificationNotice)
-        .where(RectificationNotice.problem_id == problem_id)
-        .values(problem_id=None)
-    )
-    await session.execute(delete(EvidenceFile).where(EvidenceFile.problem_id == problem_id))
-    await session.delete(problem)
-    await session.flush()
-    touch(result)
-    await log_change(
-        session,
-        actor,
-        "problem.delete",
-        "problem",
-        problem_id,
-        now,
-        before={"description": problem.description, "evidence": list(hashes)},
-    )
-
-
 def check_categories(codes: set[str], problems: int) -> None:
     """The categories a record may be submitted with."""
     if not codes:
@@ -415,90 +287,3 @@ async def submit(
         after={"status": "awaiting_review", "categories": sorted(codes)},
     )
     return result
-
-
-@dataclass(frozen=True)
-class ProblemView:
-    """A problem as the card shows it."""
-
-    id: int
-    item: str | None
-    description: str
-    legal_basis: str | None
-    photos: int
-
-
-@dataclass(frozen=True)
-class Card:
-    """Everything recorded for one check, for the summary card and the review."""
-
-    result: InspectionResult
-    task: TaskView
-    categories: list[ResultCategory]
-    problems: list[ProblemView]
-    notices: list[RectificationNotice]
-    cases: list[Case]
-    clues: list[tuple[ClueTransfer, str]]
-    due: WorkdayResult
-
-
-async def card(session: AsyncSession, actor: Actor | None, result_id: int) -> Card:
-    """The whole record of one check (team members and the office)."""
-    result = await result_for_view(session, actor, result_id)
-    task = (await views(session, [result.assignment_id]))[0]
-    categories = (
-        await session.scalars(
-            select(ResultCategory)
-            .join(ResultCategoryLink, ResultCategoryLink.category_id == ResultCategory.id)
-            .where(ResultCategoryLink.result_id == result_id)
-            .order_by(ResultCategory.sort)
-        )
-    ).all()
-    photos: dict[int | None, int] = {
-        problem_id: n
-        for problem_id, n in await session.execute(
-            select(EvidenceFile.problem_id, func.count())
-            .where(EvidenceFile.result_id == result_id)
-            .group_by(EvidenceFile.problem_id)
-        )
-    }
-    problems = [
-        ProblemView(p.id, item, p.description, p.legal_basis, photos.get(p.id, 0))
-        for p, item in await session.execute(
-            select(Problem, Item.name)
-            .outerjoin(Item, Item.id == Problem.item_id)
-            .where(Problem.result_id == result_id)
-            .order_by(Problem.id)
-        )
-    ]
-    notices = (
-        await session.scalars(
-            select(RectificationNotice)
-            .where(RectificationNotice.result_id == result_id)
-            .order_by(RectificationNotice.id)
-        )
-    ).all()
-    cases = (
-        await session.scalars(select(Case).where(Case.result_id == result_id).order_by(Case.id))
-    ).all()
-    clues = [
-        (clue, name)
-        for clue, name in await session.execute(
-            select(ClueTransfer, Department.name)
-            .join(Department, Department.id == ClueTransfer.department_id)
-            .where(ClueTransfer.result_id == result_id)
-            .order_by(ClueTransfer.id)
-        )
-    ]
-    plan = await session.get(Plan, task.plan_id)
-    assert plan is not None
-    return Card(
-        result,
-        task,
-        list(categories),
-        problems,
-        list(notices),
-        list(cases),
-        clues,
-        publication_due(plan.check_end),
-    )

@@ -31,7 +31,7 @@ from models import (
     User,
     UserRole,
 )
-from services import creditcode, draw_run, draws, plans, publication, records, review
+from services import creditcode, draw_run, draws, plans, problems, publication, records, review
 from services.actors import Actor, actor_for_login
 from services.clock import local_today
 from tests.helpers import console_account
@@ -255,7 +255,7 @@ async def submitted(
             assert cid is not None
             await records.set_category(session, member, rid, cid, True, now)
         if problem:
-            await records.add_problem(session, member, rid, None, problem, now)
+            await problems.add_problem(session, member, rid, None, problem, now)
         await records.submit(session, member, rid, now)
     return rid
 

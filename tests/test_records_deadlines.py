@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.app import App
-from services import followup, publication, workdays
+from services import notices, publication, workdays
 from tests import records_fixture as rf
 from tests.helpers import console_account, texts
 
@@ -35,7 +35,7 @@ def test_publication_is_due_20_working_days_after_the_check(check_end: date, due
 
 
 def test_an_order_to_correct_defaults_to_15_working_days() -> None:
-    assert followup.default_deadline(date(2025, 9, 26)).day == date(2025, 10, 23)
+    assert notices.default_deadline(date(2025, 9, 26)).day == date(2025, 10, 23)
 
 
 def _unknown_from(monkeypatch: pytest.MonkeyPatch, year: int) -> None:

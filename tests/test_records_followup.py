@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.db import unit_of_work
 from models import AuditEntry, Case, OutboxMessage, RectificationNotice
-from services import followup
+from services import cases, followup, notices
 from services.clock import local_today
 from services.errors import Conflict, InvalidInput
 from tests import records_fixture as rf
@@ -23,7 +23,7 @@ async def _with_notice(app: App, team: rf.Team, *, days: int = 10) -> tuple[int,
     today = local_today(app.clock)
     deadline = today + timedelta(days=days)
     async with unit_of_work(app.sessions) as session:
-        notice = await followup.add_notice(
+        notice = await notices.add_notice(
             session,
             None,  # the office may still add it after submission
             rid,
@@ -93,7 +93,7 @@ async def test_a_case_is_closed_with_its_decision(app: App) -> None:
     rid = await rf.submitted(app, mine, categories=("pending_follow_up",), problem="无证经营")
     today = local_today(app.clock)
     async with unit_of_work(app.sessions) as session:
-        case = await followup.add_case(
+        case = await cases.add_case(
             session,
             None,
             rid,
@@ -160,12 +160,12 @@ async def test_follow_up_rules_in_the_service(app: App) -> None:
     now = app.clock.now()
     async with unit_of_work(app.sessions) as session:
         with pytest.raises(InvalidInput):  # an extension must move the deadline later
-            await followup.notice_extended(session, None, notice_id, deadline, "原因", today, now)
+            await notices.notice_extended(session, None, notice_id, deadline, "原因", today, now)
         with pytest.raises(InvalidInput):  # corrected in the future
-            await followup.notice_corrected(
+            await notices.notice_corrected(
                 session, None, notice_id, today + timedelta(days=1), today, now
             )
-        await followup.notice_corrected(session, None, notice_id, today, today, now)
+        await notices.notice_corrected(session, None, notice_id, today, today, now)
     async with unit_of_work(app.sessions) as session:
         with pytest.raises(Conflict):  # settled notices stay settled
-            await followup.notice_corrected(session, None, notice_id, today, today, now)
+            await notices.notice_corrected(session, None, notice_id, today, today, now)
