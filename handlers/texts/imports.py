@@ -1,3 +1,263 @@
-"""Texts of the imports feature."""
+"""Texts of the imports feature: the lists, their problems, and the import conversation."""
 
-TEXTS: dict[str, tuple[str, str]] = {}
+_KINDS: dict[str, tuple[str, str]] = {
+    "import.kind.departments": ("部门名单", "departments"),
+    "import.kind.items": ("抽查事项清单", "joint item list"),
+    "import.kind.enterprises": ("检查对象名录库", "enterprise directory"),
+    "import.kind.inspectors": ("执法检查人员名录库", "inspector directory"),
+    "import.kind.recusals": ("回避关系", "recusals"),
+}
+
+_FILES: dict[str, tuple[str, str]] = {
+    "import.empty_file": (
+        "文件是空的，没有可导入的内容。",
+        "The file is empty; there is nothing to import.",
+    ),
+    "import.no_rows": (
+        "文件只有表头，没有数据行，未导入。",
+        "The file has a header but no rows; nothing was imported.",
+    ),
+    "import.old_xls": (
+        "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再发送。",
+        "This is an old Excel (.xls) file; save it as .xlsx or CSV in Excel and send it again.",
+    ),
+    "import.binary": (
+        "文件不是文本表格（可能是二进制文件或 UTF-16 编码），请另存为 CSV（UTF-8）或 .xlsx。",
+        "The file is not a text table (binary, or UTF-16); save it as CSV (UTF-8) or .xlsx.",
+    ),
+    "import.bad_encoding": (
+        "无法识别文件编码（第 {line} 行既不是 UTF-8 也不是 GBK），请另存为 CSV（UTF-8）。",
+        "Unknown encoding (line {line} is neither UTF-8 nor GBK); save the file as CSV (UTF-8).",
+    ),
+    "import.mixed_encoding": (
+        "文件混用了两种编码（第 {utf8} 行是 UTF-8，第 {other} 行是 GBK），"
+        "可能由两个文件拼接而成。请统一另存为 CSV（UTF-8）后再导入。",
+        "The file mixes two encodings (line {utf8} is UTF-8, line {other} is GBK), perhaps "
+        "pasted together from two files. Save it as one CSV (UTF-8) and import it again.",
+    ),
+    "import.encoding_changes": (
+        "文件开头是 UTF-8 编码，但第 {line} 行之后出现了其他编码（可能由两个文件拼接而成）。"
+        "请统一另存为 CSV（UTF-8）后再导入。",
+        "The file starts in UTF-8 but changes encoding after line {line} (perhaps pasted "
+        "together from two files). Save it as one CSV (UTF-8) and import it again.",
+    ),
+    "import.bad_csv": (
+        "CSV 文件第 {row} 行格式有误：{error}",
+        "The CSV file is malformed at row {row}: {error}",
+    ),
+    "import.bad_xlsx": (
+        "无法作为 Excel（.xlsx）文件打开（{error}），文件可能已损坏或并非 Excel 文件。",
+        "Cannot open this as an Excel (.xlsx) file ({error}); it is damaged or not Excel.",
+    ),
+    "import.missing_columns": (
+        "文件缺少必填列：{columns}。请按模板（/template）补齐表头后再导入。",
+        "The file lacks required columns: {columns}. Add them (see /template) and try again.",
+    ),
+    "import.repeated_column": (
+        "“{first}”和“{second}”是同一列，请删除其中一列。",
+        '"{first}" and "{second}" are the same column; remove one of them.',
+    ),
+    "import.unknown_kind": (
+        "无法判断这是哪一种名单，请指明：{kinds}。",
+        "Cannot tell which list this is; name it: {kinds}.",
+    ),
+    "import.xlsx_too_many_rows": (
+        "超过 Excel 的行数上限（{limit} 行），请导出为 CSV。",
+        "More rows than Excel allows ({limit}); export to CSV instead.",
+    ),
+    "import.conflict": (
+        "导入期间名单被其他人修改，本次导入未生效，请重新导入。",
+        "The list was changed by someone else during the import; nothing was imported. "
+        "Import the file again.",
+    ),
+    "import.cannot_read": ("无法读取文件：{error}", "Cannot read the file: {error}"),
+}
+
+_REASONS: dict[str, tuple[str, str]] = {
+    "import.reason.required": ("不能为空", "is required"),
+    "import.reason.too_long": ("超过 {limit} 字", "is longer than {limit} characters"),
+    "import.reason.invalid": ("格式不正确", "is not valid"),
+    "import.reason.cell_too_long": (
+        "内容过长（{length} 字，上限 {limit} 字）",
+        "is too long ({length} characters, limit {limit})",
+    ),
+    "import.reason.extra_cells": (
+        "本行的格子多于表头的 {columns} 列（可能有未加引号的逗号）",
+        "has more cells than the {columns} columns of the header (an unquoted comma?)",
+    ),
+    "import.reason.formula": (
+        "是公式，请粘贴为数值后再导入",
+        "is a formula; paste it as values and import again",
+    ),
+    "import.reason.excel_error": ("是 Excel 错误值", "is an Excel error value"),
+    "import.reason.phone": (
+        "不是有效的电话号码（手机 11 位，座机如 0972-8612345）",
+        "is not a phone number (11-digit mobile, or a landline like 0972-8612345)",
+    ),
+    "import.reason.date": (
+        "日期无法识别（可写 2024-05-01、2024/5/1、2024.5.1 或 2024年5月1日）",
+        "is not a date (write 2024-05-01, 2024/5/1, 2024.5.1 or 2024年5月1日)",
+    ),
+    "import.reason.credit_code_length": (
+        "统一社会信用代码应为 18 位",
+        "a credit code has 18 characters",
+    ),
+    "import.reason.credit_code_charset": (
+        "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）",
+        "the credit code has characters outside its set (no I, O, S, V, Z)",
+    ),
+    "import.reason.credit_code_division": (
+        "统一社会信用代码第 3-8 位应为行政区划数字",
+        "characters 3-8 of a credit code are the division's digits",
+    ),
+    "import.reason.credit_code_checksum": (
+        "统一社会信用代码校验位不正确（可能有输错的字符）",
+        "the credit code's check character is wrong (a mistyped character?)",
+    ),
+    "import.reason.credit_code_number": (
+        "代码被 Excel 存成了数字，末几位已丢失；请将该列设为文本后重新录入",
+        "Excel stored the code as a number and lost its last digits; format the column as "
+        "text and enter it again",
+    ),
+    "import.reason.risk": (
+        "信用风险等级应为 A、B、C、D（或 低、一般、较高、高）",
+        "a risk class is A, B, C or D (or 低, 一般, 较高, 高)",
+    ),
+    "import.reason.enterprise_status": (
+        "经营状态应为 存续、停业、注销、吊销、撤销 或 迁出",
+        "a status is 存续, 停业, 注销, 吊销, 撤销 or 迁出 (or active, closed, deregistered, "
+        "revoked, moved_out)",
+    ),
+    "import.reason.inspector_status": (
+        "状态应为 在岗、休假 或 离岗",
+        "a status is 在岗, 休假 or 离岗 (or active, on_leave, left)",
+    ),
+    "import.reason.item_kind": (
+        "事项类别应为 重点 或 一般",
+        "a kind is 重点 (key) or 一般 (general)",
+    ),
+    "import.reason.yes_no": ("应填 是 或 否", "write 是 (yes) or 否 (no)"),
+    "import.reason.active": ("状态应为 启用 或 停用", "write 启用 (active) or 停用 (inactive)"),
+    "import.reason.duplicate": ("与第 {row} 行重复", "repeats row {row}"),
+    "import.reason.unknown_department": (
+        "没有名为“{name}”的部门（请先导入部门名单）",
+        'there is no department "{name}" (import the departments first)',
+    ),
+    "import.reason.name_taken": (
+        "该名称已用于部门 {code}",
+        "this name is already used by department {code}",
+    ),
+    "import.reason.unknown_cert": (
+        "名录库中没有这个执法证号",
+        "no inspector has this certificate number",
+    ),
+    "import.reason.unknown_code": (
+        "名录库中没有这个统一社会信用代码",
+        "no enterprise has this credit code",
+    ),
+}
+
+_REPORTS: dict[str, tuple[str, str]] = {
+    "import.cell_reason": ("{column}：{reason}", "{column}: {reason}"),
+    "import.rejects_reason": ("问题", "Problem"),
+    "import.problem_line": (
+        "第 {row} 行 {column}“{value}”：{reason}",
+        'Row {row}, {column} "{value}": {reason}',
+    ),
+    "import.problem_row": ("第 {row} 行：{reason}", "Row {row}: {reason}"),
+    "import.head": (
+        "文件：{file}（{kind}，{rows} 行）",
+        "File: {file} ({kind}, {rows} rows)",
+    ),
+    "import.counts": (
+        "新增 {added}，更新 {updated}，未变 {unchanged}，停用 {deactivated}。",
+        "{added} added, {updated} updated, {unchanged} unchanged, {deactivated} deactivated.",
+    ),
+    "import.problems_head": (
+        "{rows} 行有问题（共 {problems} 处），前 {shown} 处如下：",
+        "{rows} rows have problems ({problems} in all); the first {shown}:",
+    ),
+    "import.more_problems": (
+        "……另有 {n} 处问题，见问题行文件。",
+        "... and {n} more; see the rejects file.",
+    ),
+    "import.ignored_columns": (
+        "以下列未识别，已忽略：{columns}",
+        "These columns were not recognised and are ignored: {columns}",
+    ),
+    "import.warn_expired": (
+        "⚠ 其中 {n} 人执法证已过期（可以导入，但不会被抽中）。",
+        "⚠ {n} of them hold an expired certificate (imported, but never drawn).",
+    ),
+    "import.preview": ("【试导入，尚未写入】", "[Dry run: nothing written yet]"),
+    "import.done": ("【已导入】", "[Imported]"),
+    "import.refused": (
+        "【未导入】文件中有问题行，整个文件未导入。请修改后重新导入，或只导入无问题的行。",
+        "[Not imported] The file has rows with problems, so nothing was imported. Fix them "
+        "and import again, or import the valid rows only.",
+    ),
+    "import.progress": (
+        "已读 {rows} 行，{rate} 行/秒，剩余约 {left}",
+        "{rows} rows, {rate} rows/s, {left} left",
+    ),
+    "import.rejects_written": ("问题行已写入：{path}", "Rows with problems written to: {path}"),
+    "import.unchanged_all": (
+        "名单与现有数据一致，无需导入。",
+        "The list matches what is stored; there is nothing to import.",
+    ),
+}
+
+_CHAT: dict[str, tuple[str, str]] = {
+    "cmd.import": ("导入名单（CSV 或 Excel）", "Import a list (CSV or Excel)"),
+    "cmd.export": ("导出名单（/export 名单 [xlsx]）", "Export a list (/export KIND [xlsx])"),
+    "cmd.template": (
+        "下载导入模板（/template 名单 [xlsx]）",
+        "Get an import template (/template KIND [xlsx])",
+    ),
+    "import.ask_file": (
+        "请发送要导入的 CSV 或 Excel（.xlsx）文件。可导入：{kinds}。"
+        "将先试导入并报告问题，确认后才写入。",
+        "Send the CSV or Excel (.xlsx) file to import. Lists: {kinds}. It is checked first; "
+        "nothing is written until you confirm.",
+    ),
+    "import.kinds_usage": (
+        "名单类型：{kinds}",
+        "Lists: {kinds}",
+    ),
+    "import.path_console_only": (
+        "只能在控制台按路径导入；在聊天中请直接发送文件。",
+        "Import by path works on the console only; in chat, send the file itself.",
+    ),
+    "import.confirm_all": (
+        "确认导入以上内容吗？",
+        "Import this now?",
+    ),
+    "import.confirm_valid": (
+        "可以只导入 {valid} 行无问题的数据（问题行不导入，见附件），或修改后重新发送。",
+        "You can import the {valid} valid rows only (the others are left out, see the file), "
+        "or fix the file and send it again.",
+    ),
+    "import.nothing_valid": (
+        "没有可导入的行。请按问题修改后重新发送。",
+        "No row can be imported. Fix the problems and send the file again.",
+    ),
+    "import.cancelled": ("已取消，未导入任何内容。", "Cancelled; nothing was imported."),
+    "import.rejects_name": ("问题行", "rejects"),
+    "button.import_go": ("确认导入", "Import"),
+    "button.import_valid": ("只导入无问题的行", "Import the valid rows only"),
+    "import.export_done": ("{kind}：共 {rows} 行，见附件。", "{kind}: {rows} rows, attached."),
+    "import.template_done": (
+        "{kind}导入模板：表头和一行示例，见附件。",
+        "Import template of the {kind}: the headers and one example row, attached.",
+    ),
+    "import.export_usage": (
+        "用法：/export 名单 [xlsx]；名单：{kinds}",
+        "Usage: /export KIND [xlsx]; {kinds}",
+    ),
+    "import.template_usage": (
+        "用法：/template 名单 [xlsx]；名单：{kinds}",
+        "Usage: /template KIND [xlsx]; {kinds}",
+    ),
+}
+
+TEXTS: dict[str, tuple[str, str]] = {**_KINDS, **_FILES, **_REASONS, **_REPORTS, **_CHAT}
