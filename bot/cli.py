@@ -53,23 +53,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _run(app: App, args: argparse.Namespace) -> int:
-    # Telegram and WeCom join here as they arrive; until then the console is the default,
-    # with the scheduler delivering reminders and notices to it.
-    from bot.console import ConsoleTransport, run_console
-    from scheduler.runner import build_scheduler
+    """The configured platforms with the web app and scheduler; the console when none."""
+    from bot.serve import build_platforms, scheduled, serve
 
-    login = app.settings.console_login
+    platforms = build_platforms(app)
+    if not platforms.chat:
+        return await _run_console(app)
+    stop = asyncio.Event()
+    async with scheduled(app, platforms):
+        await serve(app, platforms, stop)
+    return 0
+
+
+async def _run_console(app: App) -> int:
+    # No chat platform configured: the embedded default, the console, with the scheduler
+    # delivering reminders and notices to it.
+    from bot.console import ConsoleTransport, run_console
+    from bot.serve import Platforms, scheduled
+
     transport = ConsoleTransport(sys.stdout, app.settings.data_dir / "console")
-    scheduler = None
-    if app.settings.scheduler_enabled:
-        transports = {transport.platform: transport}
-        scheduler = build_scheduler(app.sessions, transports, app.clock, app.settings)
-        scheduler.start()
-    try:
-        return await run_console(app, login, sys.stdin, sys.stdout, transport)
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+    platforms = Platforms(transports={transport.platform: transport})
+    async with scheduled(app, platforms):
+        return await run_console(app, app.settings.console_login, sys.stdin, sys.stdout, transport)
 
 
 async def _console(app: App, args: argparse.Namespace) -> int:
