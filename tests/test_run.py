@@ -6,10 +6,10 @@ import asyncio
 import socket
 
 import httpx
-from pydantic import SecretStr
 
 from bot.app import build_app
 from bot.serve import build_platforms, scheduled, serve
+from bot.settings import Settings
 from tests.fake_wecom import FakeWeCom
 from tests.fake_wecom import serve as serve_fake
 
@@ -20,21 +20,21 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_run_serves_the_wecom_callback_and_health(sqlite_url, settings_for, clock) -> None:
+async def test_run_serves_the_wecom_callback_and_health(sqlite_url, tmp_path, clock) -> None:
     fake = FakeWeCom()
     async with serve_fake(fake.app()) as api:
         port = _free_port()
-        settings = settings_for(sqlite_url).model_copy(
-            update={
-                "wecom_corp_id": "wx5823bf96d3bd56c7",
-                "wecom_agent_id": "1000002",
-                "wecom_secret": "s",
-                "wecom_token": "QDG6eK",
-                "wecom_encoding_aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
-                "wecom_api_base_url": api,
-                "web_port": port,
-                "scheduler_enabled": True,
-            }
+        settings = Settings(
+            _env_file=None,
+            database_url=sqlite_url,
+            data_dir=tmp_path / "data",
+            wecom_corp_id="wx5823bf96d3bd56c7",
+            wecom_agent_id="1000002",
+            wecom_secret="s",
+            wecom_token="QDG6eK",
+            wecom_encoding_aes_key="jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+            wecom_api_base_url=api,
+            web_port=port,
         )
         app = await build_app(settings, clock=clock)
         platforms = build_platforms(app)
