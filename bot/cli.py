@@ -54,13 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def _run(app: App, args: argparse.Namespace) -> int:
     """The configured platforms with the web app and scheduler; the console when none."""
+    from contextlib import AsyncExitStack
+
     from bot.serve import build_platforms, scheduled, serve
+    from bot.telegram import from_settings
 
     platforms = build_platforms(app)
-    if not platforms.chat:
+    telegram = from_settings(app)
+    if telegram is None and not platforms.chat:
         return await _run_console(app)
+    if telegram is not None and telegram.config.webhook:
+        platforms.routes += telegram.routes()
     stop = asyncio.Event()
-    async with scheduled(app, platforms):
+    async with AsyncExitStack() as stack:
+        if telegram is not None:
+            # Polling or webhook; the Telegram transport joins the scheduler's transports.
+            await stack.enter_async_context(telegram.running(platforms.transports))
+        await stack.enter_async_context(scheduled(app, platforms))
         await serve(app, platforms, stop)
     return 0
 
