@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import unit_of_work
@@ -17,6 +17,7 @@ from models import ProcessedUpdate
 from services import conversations
 from services.actors import Actor, actor_for_account
 from services.clock import Clock
+from services.dialect import dialect_name
 from services.errors import DomainError
 from services.policy import Policy
 
@@ -101,21 +102,17 @@ class Core:
         return await self._conversation(ctx, actor)
 
     async def _first_delivery(self, session: AsyncSession, incoming: Incoming) -> bool:
-        key = incoming.update_key or ""
-        seen = await session.scalar(
-            select(ProcessedUpdate.update_key).where(
-                ProcessedUpdate.platform == incoming.platform, ProcessedUpdate.update_key == key
-            )
+        # One atomic insert: two processes given the same update cannot both pass.
+        values = {
+            "platform": incoming.platform,
+            "update_key": incoming.update_key or "",
+            "processed_at": self.clock.now(),
+        }
+        insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
+        result = await session.execute(
+            insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
         )
-        if seen is not None:
-            return False
-        session.add(
-            ProcessedUpdate(
-                platform=incoming.platform, update_key=key, processed_at=self.clock.now()
-            )
-        )
-        await session.flush()
-        return True
+        return bool(getattr(result, "rowcount", 0))
 
     async def _command(self, ctx: Ctx, text: str) -> list[Reply]:
         name, args = parse_command(text)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import unit_of_work
-from models import UserRole
+from models import ProcessedUpdate, UserRole
 from services import deadlines, outbox
 from services.clock import SHANGHAI, Clock
 
@@ -21,6 +21,7 @@ def next_summary(now: datetime, weekday: int, at: time) -> datetime:
     return moment if moment >= local else moment + timedelta(days=7)
 
 
+KEEP_UPDATES = timedelta(days=2)
 ROBOT = ("wecom-robot", "robot")  # the leaders' WeCom group, through its robot
 
 
@@ -70,6 +71,10 @@ async def sweep(
     now = clock.now()
     today = now.astimezone(SHANGHAI).date()
     async with unit_of_work(sessions) as session:
+        # Platforms redeliver for a day at most; older marks only risk matching a reused id.
+        await session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - KEEP_UPDATES)
+        )
         await _weekly_summaries(session, now, weekday, at, robot)
         for r in await deadlines.due_reminders(session, today, today + lookahead):
             if r.due < now - grace:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Inspector, PlatformAccount, User, UserRole
@@ -71,20 +71,35 @@ async def actor_for_account(
     session: AsyncSession, platform: str, external_id: str
 ) -> tuple[PlatformAccount, Actor | None] | None:
     """The account bound for a platform user and its actor; None for a stranger."""
+    # One query for account, user, roles and inspector status: it runs for every event.
+    roles = func.aggregate_strings(UserRole.role, ",")
     row = (
         await session.execute(
-            select(PlatformAccount, User)
+            select(PlatformAccount, User, Inspector.status, roles)
             .join(User, User.id == PlatformAccount.user_id)
+            .outerjoin(Inspector, Inspector.id == User.inspector_id)
+            .outerjoin(UserRole, UserRole.user_id == User.id)
             .where(
                 PlatformAccount.platform == platform,
                 PlatformAccount.external_id == external_id,
             )
+            .group_by(PlatformAccount.id, User.id, Inspector.status)
         )
     ).first()
     if row is None:
         return None
-    account, user = row
-    return account, await load_actor(session, user, account.id)
+    account, user, inspector_status, joined = row
+    if not user.active or inspector_status == "left":
+        return account, None
+    return account, Actor(
+        user_id=user.id,
+        login=user.login,
+        name=user.display_name,
+        roles=frozenset(joined.split(",")) if joined else frozenset(),
+        language=user.language,
+        account_id=account.id,
+        inspector_id=user.inspector_id,
+    )
 
 
 async def actor_for_login(session: AsyncSession, login: str) -> Actor | None:
