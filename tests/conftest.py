@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -17,6 +19,7 @@ from bot.app import App, build_app
 from bot.settings import Settings
 from services.clock import ManualClock
 
+ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "TEST_DATABASE_URL"
 START = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
@@ -68,6 +71,29 @@ async def db_url(
 def sqlite_url(tmp_path: Path) -> str:
     """A fresh SQLite database URL, for tests about SQLite itself."""
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run `python -m bot ARGS` as a clerk would, on a fresh SQLite file of this test."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run
 
 
 @pytest.fixture
