@@ -20,6 +20,7 @@ from services.imports.targets import (
     Inspectors,
     Refusal,
     Target,
+    department_ids,
     department_lookup,
     fold_name,
     table_of,
@@ -44,14 +45,9 @@ class Items(Target):
         self.departments = await department_lookup(self.session)
 
     async def resolve(self, batch: Batch) -> list[Refusal]:
-        refusals: list[Refusal] = []
-        initiating: list[int | None] = []
-        for index, name in enumerate(batch.columns["initiating"]):
-            found = self.departments.get(fold_name(name))
-            initiating.append(found)
-            if found is None:
-                reason = Reason("import.reason.unknown_department", {"name": name})
-                refusals.append((index, "initiating", reason))
+        initiating, refusals = department_ids(
+            self.departments, batch.columns["initiating"], "initiating"
+        )
         batch.columns["initiating_department_id"] = initiating
         if "cooperating" in batch.columns:
             cooperating: list[list[int]] = []

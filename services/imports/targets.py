@@ -164,6 +164,21 @@ async def department_lookup(session: AsyncSession) -> dict[str, int]:
     return lookup
 
 
+def department_ids(
+    lookup: dict[str, int], names: Sequence[str], column: str
+) -> tuple[list[int | None], list[Refusal]]:
+    """The ids of a column of department names or codes, and a refusal for each unknown."""
+    ids: list[int | None] = []
+    refusals: list[Refusal] = []
+    for index, name in enumerate(names):
+        found = lookup.get(fold_name(name))
+        ids.append(found)
+        if found is None:
+            reason = Reason("import.reason.unknown_department", {"name": name})
+            refusals.append((index, column, reason))
+    return ids, refusals
+
+
 @dataclass
 class Departments(Target):
     """Departments of the joint meeting, matched by code."""
@@ -224,14 +239,7 @@ class Inspectors(Target):
         self.departments = await department_lookup(self.session)
 
     async def resolve(self, batch: Batch) -> list[Refusal]:
-        refusals: list[Refusal] = []
-        ids: list[int | None] = []
-        for index, name in enumerate(batch.columns["department"]):
-            found = self.departments.get(fold_name(name))
-            ids.append(found)
-            if found is None:
-                reason = Reason("import.reason.unknown_department", {"name": name})
-                refusals.append((index, "department", reason))
+        ids, refusals = department_ids(self.departments, batch.columns["department"], "department")
         batch.columns["department_id"] = ids
         today = self.now.astimezone(SHANGHAI).date()
         expired = sum(1 for d in batch.columns["cert_expiry"] if d < today)
