@@ -36,6 +36,11 @@ class Actor:
 SYSTEM_REF = "system"
 
 
+def audit_name(actor: Actor | None) -> str:
+    """How the audit log names an actor; None is the command line."""
+    return "cli" if actor is None else actor.ref
+
+
 def require_role(actor: Actor, *roles: str) -> None:
     """Refuse unless the actor holds one of the roles (admins hold every right)."""
     if not actor.has("admin", *roles):

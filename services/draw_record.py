@@ -11,7 +11,7 @@ from services import snapshot
 from services.draw_engine import DrawOutcome, EnterpriseIn, TeamOut
 from services.draw_run import teams_of
 from services.draw_verify import build_record, verify_record
-from services.draws import _engine_params
+from services.draws import engine_params
 from services.errors import Conflict, NotFound
 
 
@@ -46,7 +46,7 @@ async def export_record(session: AsyncSession, draw_id: int) -> dict[str, Any]:
         draw_id=draw.id,
         plan_id=plan.id,
         plan_name=plan.name,
-        params=_engine_params(draw.params),
+        params=engine_params(draw.params),
         check_start=draw.params["check_start"],
         check_end=draw.params["check_end"],
         enterprises=enterprises,

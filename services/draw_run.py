@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Assignment, AssignmentMember, Draw, Enterprise, Inspector, Plan, User
 from services import audit, outbox, snapshot
-from services.actors import Actor, require_role
+from services.actors import Actor, audit_name, require_role
 from services.draw_engine import RISK_CLASSES, TeamOut, draw_enterprises, draw_key, draw_teams
-from services.draws import _actor_ref, _engine_params
+from services.draws import engine_params
 from services.errors import Conflict, InvalidInput, NotFound
 
 MAX_SALT = 200
@@ -41,7 +41,7 @@ async def execute(
     if draw.status != "frozen":
         raise Conflict("draw.not_frozen", id=draw_id, status=draw.status)
     elig = snapshot.unpack(draw.snapshot_blob)
-    params = _engine_params(draw.params)
+    params = engine_params(draw.params)
     key = draw_key(bytes.fromhex(draw.seed_hex), salt)
     selection = draw_enterprises(elig.codes_by_risk(), params, key)
     wanted = {code for _, code in selection.drawn}
@@ -58,7 +58,7 @@ async def execute(
     await audit.record(
         session,
         at=now,
-        actor=_actor_ref(actor),
+        actor=audit_name(actor),
         action="draw.final",
         object_type="draw",
         object_id=draw.id,
@@ -173,7 +173,7 @@ async def void(
     await audit.record(
         session,
         at=now,
-        actor=_actor_ref(actor),
+        actor=audit_name(actor),
         action="draw.void",
         object_type="draw",
         object_id=draw_id,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Department, Draw, Plan
 from services import audit, eligibility, snapshot
-from services.actors import Actor, require_role
+from services.actors import Actor, audit_name, require_role
 from services.draw_engine import (
     RISK_CLASSES,
     DrawParams,
@@ -53,10 +53,6 @@ class Preview:
     experts: int
     warnings: list[tuple[str, dict[str, Any]]]
     department_names: dict[str, str]
-
-
-def _actor_ref(actor: Actor | None) -> str:
-    return "cli" if actor is None else actor.ref
 
 
 async def preview(session: AsyncSession, actor: Actor | None, plan_id: int) -> Preview:
@@ -156,7 +152,7 @@ async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: 
     await audit.record(
         session,
         at=now,
-        actor=_actor_ref(actor),
+        actor=audit_name(actor),
         action="draw.freeze",
         object_type="draw",
         object_id=draw.id,
@@ -181,7 +177,7 @@ def _params_json(p: DrawParams) -> dict[str, Any]:
     }
 
 
-def _engine_params(stored: dict[str, Any]) -> DrawParams:
+def engine_params(stored: dict[str, Any]) -> DrawParams:
     return DrawParams(
         ratios=stored["ratios"],
         min_count=stored["min_count"],

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ROLES, BindAttempt, Inspector, InviteCode, PlatformAccount, User, UserRole
 from services import audit
-from services.actors import Actor, require_role
+from services.actors import Actor, audit_name, require_role
 from services.errors import InvalidInput, NotFound
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -69,18 +69,13 @@ async def create_invite(
     await audit.record(
         session,
         at=now,
-        actor=audit_actor(actor),
+        actor=audit_name(actor),
         action="invite.create",
         object_type="invite",
         object_id=invite.id,
         after={"role": role, "user_id": user_id, "inspector_id": inspector_id},
     )
     return code
-
-
-def audit_actor(actor: Actor | None) -> str:
-    """The audit name of an actor, or the command line."""
-    return "cli" if actor is None else actor.ref
 
 
 class BindOutcome(StrEnum):

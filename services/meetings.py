@@ -11,16 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Department, Inspector, Meeting, MeetingParticipant, OutboxMessage, User
 from services import audit, outbox
-from services.actors import Actor, require_role
+from services.actors import Actor, audit_name, require_role
 from services.clock import local_text
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 KINDS = ("plenary", "topical")
 DEFAULT_OFFSETS = (timedelta(days=1), timedelta(hours=1))
-
-
-def _ref(actor: Actor | None) -> str:
-    return "cli" if actor is None else actor.ref
 
 
 async def _invitees(
@@ -97,7 +93,7 @@ async def create(
     await audit.record(
         session,
         at=now,
-        actor=_ref(actor),
+        actor=audit_name(actor),
         action="meeting.create",
         object_type="meeting",
         object_id=meeting.id,
@@ -226,7 +222,7 @@ async def reschedule(
     await audit.record(
         session,
         at=now,
-        actor=_ref(actor),
+        actor=audit_name(actor),
         action="meeting.reschedule",
         object_type="meeting",
         object_id=meeting_id,
@@ -261,7 +257,7 @@ async def cancel(
     await audit.record(
         session,
         at=now,
-        actor=_ref(actor),
+        actor=audit_name(actor),
         action="meeting.cancel",
         object_type="meeting",
         object_id=meeting_id,
@@ -332,7 +328,7 @@ async def record_outcome(
     await audit.record(
         session,
         at=now,
-        actor=_ref(actor),
+        actor=audit_name(actor),
         action="meeting.outcome",
         object_type="meeting",
         object_id=meeting_id,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Item, Plan, PlanItem
 from services import audit
-from services.actors import Actor, require_role
+from services.actors import Actor, audit_name, require_role
 from services.errors import InvalidInput, NotFound
 
 RISK_CLASSES = ("A", "B", "C", "D")
@@ -106,7 +106,7 @@ async def create_plan(
     await audit.record(
         session,
         at=now,
-        actor="cli" if actor is None else actor.ref,
+        actor=audit_name(actor),
         action="plan.create",
         object_type="plan",
         object_id=plan.id,

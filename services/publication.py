@@ -15,9 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Assignment, Enterprise, InspectionResult, Plan
 from services import audit
-from services.actors import Actor, require_role
+from services.actors import Actor, audit_name, require_role
 from services.errors import Conflict, NotFound
-from services.tasks import actor_ref
 from services.workdays import WorkdayResult, add_working_days
 
 PUBLICATION_WORKING_DAYS = 20  # law: 企业信息公示暂行条例 Art. 6, 14
@@ -114,7 +113,7 @@ async def publish(
     await audit.record(
         session,
         at=now,
-        actor=actor_ref(actor),
+        actor=audit_name(actor),
         action="result.publish",
         object_type="inspection_result",
         object_id=result.id,

@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Assignment, InspectionResult, Plan, Problem, ResultCategory, ResultCategoryLink
 from services import audit
-from services.actors import Actor
+from services.actors import Actor, audit_name
 from services.errors import Conflict, InvalidInput, NotFound
 from services.publication import publication_due
-from services.tasks import actor_ref, is_office, require_member
+from services.tasks import is_office, require_member
 
 TEAM_EDITABLE = ("not_entered", "draft", "returned")
 NO_PROBLEM = "no_problem"
@@ -90,7 +90,7 @@ async def log_change(
     await audit.record(
         session,
         at=now,
-        actor=actor_ref(actor),
+        actor=audit_name(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -27,7 +27,7 @@ from models import (
     User,
 )
 from services import audit
-from services.actors import Actor, require_role
+from services.actors import Actor, audit_name, require_role
 from services.errors import NotAllowed, NotFound
 
 PAGE_SIZE = 3
@@ -47,11 +47,6 @@ class NotMember(NotAllowed):
 def is_office(actor: Actor | None) -> bool:
     """The command line, coordinators and admins see and may change every assignment."""
     return actor is None or actor.has("admin", "coordinator")
-
-
-def actor_ref(actor: Actor | None) -> str:
-    """How the audit log names the actor (the command line is "cli")."""
-    return "cli" if actor is None else actor.ref
 
 
 async def team_inspector_ids(session: AsyncSession, assignment_id: int) -> list[int]:
@@ -88,7 +83,7 @@ async def record_denial(
     await audit.record(
         session,
         at=now,
-        actor=actor_ref(actor),
+        actor=audit_name(actor),
         action="authz.denied",
         object_type="assignment",
         object_id=exc.assignment_id,
