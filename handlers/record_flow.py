@@ -33,7 +33,7 @@ from handlers.record_step import (
 )
 from handlers.router import ButtonKind, Command, Ctx, Flow, Router, roles
 from handlers.tasks import parse_id
-from services import cases, problems, record_card, records, tasks
+from services import cases, problems, record_card, records, task_views
 from services.conversations import State
 from services.errors import Conflict
 
@@ -47,7 +47,7 @@ async def record_command(ctx: Ctx, args: list[str]) -> list[Reply]:
     """`/record [ID]`: open a task's record, or choose among the open ones."""
     if args:
         return await open_assignment(ctx, parse_id(args[0]))
-    page = await tasks.my_tasks(ctx.session, ctx.user, 1, page_size=50)
+    page = await task_views.my_tasks(ctx.session, ctx.user, 1, page_size=50)
     open_tasks = [t for t in page.tasks if t.open]
     if not open_tasks:
         return [ctx.reply("record.none_open" if ctx.user.inspector_id else "record.usage")]
@@ -78,7 +78,7 @@ async def open_assignment(ctx: Ctx, assignment_id: int) -> list[Reply]:
     opened = await records.open_record(
         ctx.session, ctx.user, assignment_id, render.today(ctx), ctx.now
     )
-    task = (await tasks.views(ctx.session, [assignment_id]))[0]
+    task = (await task_views.views(ctx.session, [assignment_id]))[0]
     data: Data = {"r": opened.result.id, "a": assignment_id}
     if opened.created:
         note = ctx.t(
@@ -169,7 +169,7 @@ async def step_hub(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
     if choice == "submit":
         result = await records.submit(ctx.session, ctx.user, data["r"], ctx.now)
         await ctx.end_flow()
-        task = (await tasks.views(ctx.session, [result.assignment_id]))[0]
+        task = (await task_views.views(ctx.session, [result.assignment_id]))[0]
         return [ctx.reply("record.submitted", enterprise=task.enterprise, due=result.publish_due)]
     if choice == "finish":
         await ctx.end_flow()

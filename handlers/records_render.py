@@ -9,7 +9,7 @@ from models import ResultCategory
 from services.clock import SHANGHAI
 from services.publication import QueueItem
 from services.record_card import Card
-from services.tasks import TaskView
+from services.task_views import TaskView
 from services.workdays import WorkdayResult
 
 

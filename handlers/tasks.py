@@ -8,7 +8,7 @@ from handlers import records_render as render
 from handlers.draw_render import chunk
 from handlers.model import Button, Reply
 from handlers.router import ButtonKind, Command, Ctx, Router, roles
-from services import tasks
+from services import task_views, tasks
 from services.errors import InvalidInput
 from services.plans import get_plan
 
@@ -31,7 +31,7 @@ async def tasks_command(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 
 async def _page(ctx: Ctx, number: int) -> Reply:
-    page = await tasks.my_tasks(ctx.session, ctx.user, number)
+    page = await task_views.my_tasks(ctx.session, ctx.user, number)
     if not page.total:
         return ctx.reply("task.none")
     lines = [ctx.t("task.head", page=page.page, pages=page.pages, total=page.total)]

@@ -15,7 +15,7 @@ from models import Assignment, EvidenceFile, InspectionResult, Item, Problem, Re
 from services.actors import Actor
 from services.errors import InvalidInput, NotFound
 from services.records import clean_text, log_change, result_for_edit, touch
-from services.tasks import items_for_assignment
+from services.task_views import items_for_assignment
 
 
 async def problem_items(session: AsyncSession, result_id: int) -> list[Item]:

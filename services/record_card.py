@@ -23,7 +23,7 @@ from models import (
 from services.actors import Actor
 from services.publication import publication_due
 from services.records import result_for_view
-from services.tasks import TaskView, views
+from services.task_views import TaskView, views
 from services.workdays import WorkdayResult
 
 

@@ -28,7 +28,7 @@ from models import (
 )
 from services.clock import SHANGHAI
 from services.errors import NotFound
-from services.tasks import applicable
+from services.task_views import applicable
 
 PAGE_SIZE = 50
 MAX_QUERY = 100
