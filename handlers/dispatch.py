@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,6 +31,17 @@ def parse_command(text: str) -> tuple[str, list[str]]:
     head, *args = text.strip().split()
     name = head[1:].split("@", 1)[0].lower()
     return name, args
+
+
+@cache
+def _ledger_insert(dialect: str) -> Insert:
+    """INSERT into the processed-update ledger, skipping a key already there (built once)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # On the table, not the entity: an ORM insert given parameters is a bulk insert,
+    # which does not report the row count this check relies on.
+    table = ProcessedUpdate.__table__
+    assert isinstance(table, Table)
+    return insert(table).on_conflict_do_nothing()
 
 
 class Core:
@@ -71,7 +84,7 @@ class Core:
         if incoming.update_key is not None and not await self._first_delivery(session, incoming):
             return []
         found = await actor_for_account(session, incoming.platform, incoming.sender_id)
-        account_id = found[0].id if found else None
+        account_id = found[0] if found else None
         actor = found[1] if found else None
         if actor is not None:
             lang[0] = actor.language
@@ -108,10 +121,7 @@ class Core:
             "update_key": incoming.update_key or "",
             "processed_at": self.clock.now(),
         }
-        insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
-        result = await session.execute(
-            insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
-        )
+        result = await session.execute(_ledger_insert(dialect_name(session)), values)
         return bool(getattr(result, "rowcount", 0))
 
     async def _command(self, ctx: Ctx, text: str) -> list[Reply]:

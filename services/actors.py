@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Inspector, PlatformAccount, User, UserRole
@@ -72,38 +74,52 @@ async def load_actor(session: AsyncSession, user: User, account_id: int | None) 
     )
 
 
+@cache
+def _account_query() -> Select[*tuple[Any, ...]]:
+    """Parameters: platform, external_id. One row: account id, user, inspector status, roles."""
+    return (
+        select(
+            PlatformAccount.id,
+            User.id,
+            User.login,
+            User.display_name,
+            User.language,
+            User.inspector_id,
+            User.active,
+            Inspector.status,
+            func.aggregate_strings(UserRole.role, ","),
+        )
+        .join(User, User.id == PlatformAccount.user_id)
+        .outerjoin(Inspector, Inspector.id == User.inspector_id)
+        .outerjoin(UserRole, UserRole.user_id == User.id)
+        .where(
+            PlatformAccount.platform == bindparam("platform"),
+            PlatformAccount.external_id == bindparam("external_id"),
+        )
+        .group_by(PlatformAccount.id, User.id, Inspector.status)
+    )
+
+
 async def actor_for_account(
     session: AsyncSession, platform: str, external_id: str
-) -> tuple[PlatformAccount, Actor | None] | None:
-    """The account bound for a platform user and its actor; None for a stranger."""
-    # One query for account, user, roles and inspector status: it runs for every event.
-    roles = func.aggregate_strings(UserRole.role, ",")
-    row = (
-        await session.execute(
-            select(PlatformAccount, User, Inspector.status, roles)
-            .join(User, User.id == PlatformAccount.user_id)
-            .outerjoin(Inspector, Inspector.id == User.inspector_id)
-            .outerjoin(UserRole, UserRole.user_id == User.id)
-            .where(
-                PlatformAccount.platform == platform,
-                PlatformAccount.external_id == external_id,
-            )
-            .group_by(PlatformAccount.id, User.id, Inspector.status)
-        )
-    ).first()
+) -> tuple[int, Actor | None] | None:
+    """The id of the account bound for a platform user and its actor; None for a stranger."""
+    # One statement, built once, of plain columns: it runs for every event.
+    params = {"platform": platform, "external_id": external_id}
+    row = (await session.execute(_account_query(), params)).first()
     if row is None:
         return None
-    account, user, inspector_status, joined = row
-    if not user.active or inspector_status == "left":
-        return account, None
-    return account, Actor(
-        user_id=user.id,
-        login=user.login,
-        name=user.display_name,
+    account_id, user_id, login, name, language, inspector_id, active, status, joined = row
+    if not active or status == "left":
+        return account_id, None
+    return account_id, Actor(
+        user_id=user_id,
+        login=login,
+        name=name,
         roles=frozenset(joined.split(",")) if joined else frozenset(),
-        language=user.language,
-        account_id=account.id,
-        inspector_id=user.inspector_id,
+        language=language,
+        account_id=account_id,
+        inspector_id=inspector_id,
     )
 
 
