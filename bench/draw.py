@@ -1,10 +1,11 @@
 """Benchmark: a draw over 1,000,000 enterprises and 10,000 inspectors, against its floor.
 
-Ours: `services.draws.freeze` then `services.draw_run.execute` (what `jointcheck draw run`
-does), timed from the call to the committed result, in a child process whose peak RSS is
-reported. Floor, in the same run: the same eligible codes fetched with the sqlite3 module
-and ranked with the standard library's hmac and heapq.nsmallest per stratum. For reference:
-the naive `ORDER BY RANDOM() LIMIT k` per stratum, which keeps no trace at all.
+Ours: `services.draws.freeze_keeping_lists` then `services.draw_run.execute`, in two
+transactions (exactly what `jointcheck draw run` does), timed from the call to the
+committed result, in a child process whose peak RSS is reported. Floor, in the same run:
+the same eligible codes fetched with the sqlite3 module and ranked with the standard
+library's hmac and heapq.nsmallest per stratum. For reference: the naive
+`ORDER BY RANDOM() LIMIT k` per stratum, which keeps no trace at all.
 Target: ours at most 1.5x the floor, peak memory under 600 MB.
 
     python bench/draw.py [--enterprises N] [--inspectors N]
@@ -146,9 +147,11 @@ def _child_ours(db: Path, plan_id: int) -> dict[str, float]:
         )
         start = time.perf_counter()
         async with unit_of_work(app.sessions) as session:
-            frozen = await draws.freeze(session, None, plan_id, datetime.now(UTC))
+            frozen, lists = await draws.freeze_keeping_lists(
+                session, None, plan_id, datetime.now(UTC)
+            )
         async with unit_of_work(app.sessions) as session:
-            await draw_run.execute(session, None, frozen.id, "bench", datetime.now(UTC))
+            await draw_run.execute(session, None, frozen.id, "bench", datetime.now(UTC), lists)
         elapsed = time.perf_counter() - start
         async with unit_of_work(app.sessions, write=False) as session:
             teams = len(await draw_run.teams_of(session, frozen.id))

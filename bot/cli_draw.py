@@ -84,10 +84,14 @@ async def run_draw(app: App, args: argparse.Namespace) -> int:
     if command == "run":
         # Two transactions, as in chat: the commitment is stored before anything is drawn.
         async with unit_of_work(app.sessions) as session:
-            frozen = await draws.freeze(session, None, args.plan_id, app.clock.now())
+            frozen, lists = await draws.freeze_keeping_lists(
+                session, None, args.plan_id, app.clock.now()
+            )
         print(f"承诺 / commitment: {frozen.commitment}")
         async with unit_of_work(app.sessions) as session:
-            drawn = await draw_run.execute(session, None, frozen.id, args.salt, app.clock.now())
+            drawn = await draw_run.execute(
+                session, None, frozen.id, args.salt, app.clock.now(), lists
+            )
         print(f"抽取完成 / drawn: plan {drawn.plan_id}")
         print(drawn.id)
         return 0

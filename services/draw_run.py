@@ -12,7 +12,7 @@ from models import Assignment, AssignmentMember, Draw, Enterprise, Inspector, Pl
 from services import audit, outbox, snapshot
 from services.actors import Actor, audit_name, require_role
 from services.draw_engine import RISK_CLASSES, TeamOut, draw_enterprises, draw_key, draw_teams
-from services.draws import engine_params
+from services.draws import Frozen, engine_params
 from services.errors import Conflict, InvalidInput, NotFound
 
 MAX_SALT = 200
@@ -27,9 +27,18 @@ async def _locked_draw(session: AsyncSession, draw_id: int) -> Draw:
 
 
 async def execute(
-    session: AsyncSession, actor: Actor | None, draw_id: int, salt: str, now: datetime
+    session: AsyncSession,
+    actor: Actor | None,
+    draw_id: int,
+    salt: str,
+    now: datetime,
+    frozen: Frozen | None = None,
 ) -> Draw:
-    """Draw a frozen plan with the public salt; all of it lands in one transaction."""
+    """Draw a frozen plan with the public salt; all of it lands in one transaction.
+
+    `frozen`, from `draws.freeze_keeping_lists` in this process, is used when it is this
+    draw's; otherwise the lists come from the stored snapshot.
+    """
     if actor is not None:
         require_role(actor, "coordinator")
     salt = salt.strip()
@@ -40,7 +49,7 @@ async def execute(
         raise Conflict("draw.already_final", id=draw_id)
     if draw.status != "frozen":
         raise Conflict("draw.not_frozen", id=draw_id, status=draw.status)
-    elig = snapshot.unpack(draw.snapshot_blob)
+    elig = frozen.lists if frozen and frozen.matches(draw) else snapshot.unpack(draw.snapshot_blob)
     params = engine_params(draw.params)
     key = draw_key(bytes.fromhex(draw.seed_hex), salt)
     selection = draw_enterprises(elig.codes_by_risk(), params, key)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import select
@@ -101,8 +101,32 @@ def _preview(
     )
 
 
+@dataclass(frozen=True)
+class Frozen:
+    """A draw just frozen, with its eligible lists still in memory.
+
+    `jointcheck draw run` freezes and draws in one process: handing these lists to
+    `draw_run.execute` spares it unpacking the snapshot it has just written.
+    """
+
+    draw_id: int
+    seed_hex: str
+    lists: eligibility.Eligibility
+
+    def matches(self, draw: Draw) -> bool:
+        """Whether these are the lists of this very draw (its id and secret seed)."""
+        return draw.id == self.draw_id and draw.seed_hex == self.seed_hex
+
+
 async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: datetime) -> Draw:
     """Snapshot the eligible lists and commit to a secret seed; publish the commitment."""
+    return (await freeze_keeping_lists(session, actor, plan_id, now))[0]
+
+
+async def freeze_keeping_lists(
+    session: AsyncSession, actor: Actor | None, plan_id: int, now: datetime
+) -> tuple[Draw, Frozen]:
+    """`freeze`, also returning the frozen lists for a draw in the same process."""
     if actor is not None:
         require_role(actor, "coordinator")
     plan = await get_plan(session, plan_id)
@@ -115,9 +139,9 @@ async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: 
     codes_by_risk = elig.codes_by_risk()
     if not any(codes_by_risk.values()):
         raise InvalidInput("draw.empty_population", plan=plan_id)
-    # Compress in a thread while this one sorts the codes for the snapshot hash.
-    packing = asyncio.create_task(asyncio.to_thread(snapshot.pack, elig))
-    enterprise_snapshot = snapshot_hash(c for codes in codes_by_risk.values() for c in codes)
+    blob, enterprise_snapshot = snapshot.pack_alongside(
+        elig, lambda: snapshot_hash(chain.from_iterable(codes_by_risk.values()))
+    )
     seed = secrets.token_bytes(32)
     preview_ = _preview(plan, elig)
     draw = Draw(
@@ -139,7 +163,7 @@ async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: 
         strata={
             c: {"population": preview_.populations[c], "k": preview_.ks[c]} for c in RISK_CLASSES
         },
-        snapshot_blob=await packing,
+        snapshot_blob=blob,
         frozen_at=now,
         frozen_by=None if actor is None else actor.user_id,
     )
@@ -163,7 +187,7 @@ async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: 
             "inspector_snapshot": draw.inspector_snapshot,
         },
     )
-    return draw
+    return draw, Frozen(draw.id, draw.seed_hex, elig)
 
 
 def _params_json(p: DrawParams) -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import chain, compress
 
 from sqlalchemy import ColumnElement, and_, case, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +16,20 @@ from models import Department, Enterprise, Inspector, Item, ItemDepartment, Plan
 from services.draw_engine import RISK_CLASSES, InspectorIn
 
 # Eligible enterprises as the database hands them over: one string per risk class of lines
-# "<credit code>\t<object type>". Keeping them joined (codes are pulled out by one regex
-# pass in C) is what lets a draw over a million enterprises cost little more than reading
-# their codes.
+# "<credit code>\t<object type>". Keeping them joined (codes and types are pulled out by
+# C-level splits) is what lets a draw over a million enterprises cost little more than
+# reading their codes.
 SEP = "\t"
-_CODES = re.compile(r"^[^\t\n]*", re.MULTILINE)
+
+
+def _columns(text: str) -> tuple[list[str], list[str]]:
+    """Codes and object types of joined "code\ttype" lines, as two parallel lists."""
+    if not text:
+        return [], []
+    # Neither codes nor types hold a tab or a newline: after turning tabs into newlines the
+    # pieces alternate code, type, code, type...
+    parts = text.replace(SEP, "\n").split("\n")
+    return parts[0::2], parts[1::2]
 
 
 @dataclass
@@ -34,16 +43,17 @@ class Eligibility:
     plan_departments: list[str]
     enterprise_exclusions: Counter[str] = field(default_factory=Counter)
     inspector_exclusions: Counter[str] = field(default_factory=Counter)
-    _codes: dict[str, list[str]] | None = None
+    _columns: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+
+    def _split(self, risk: str) -> tuple[list[str], list[str]]:
+        found = self._columns.get(risk)
+        if found is None:
+            found = self._columns[risk] = _columns(self.entries.get(risk, ""))
+        return found
 
     def codes_by_risk(self) -> dict[str, list[str]]:
         """Eligible codes per risk class, in no order (the draw ranks them all)."""
-        if self._codes is None:
-            self._codes = {
-                risk: _CODES.findall(self.entries[risk]) if self.entries.get(risk) else []
-                for risk in RISK_CLASSES
-            }
-        return self._codes
+        return {risk: self._split(risk)[0] for risk in RISK_CLASSES}
 
     def populations(self) -> dict[str, int]:
         """Eligible enterprises per risk class."""
@@ -52,22 +62,19 @@ class Eligibility:
     def departments_of(self, wanted: set[str]) -> dict[str, tuple[str, ...]]:
         """The departments that check each wanted enterprise."""
         out: dict[str, tuple[str, ...]] = {}
-        for risk, codes in self.codes_by_risk().items():
-            hits = [i for i, code in enumerate(codes) if code in wanted]
-            if hits:
-                lines = self.entries[risk].split("\n")
-                for i in hits:
-                    out[codes[i]] = self._departments(lines[i])
+        for risk in RISK_CLASSES:
+            codes, types = self._split(risk)
+            # The membership test runs in C over the whole class; only hits reach Python.
+            for i in compress(range(len(codes)), map(wanted.__contains__, codes)):
+                out[codes[i]] = tuple(self.departments_by_type.get(types[i], ()))
         return out
-
-    def _departments(self, line: str) -> tuple[str, ...]:
-        return tuple(self.departments_by_type.get(line.partition(SEP)[2], ()))
 
     def enterprises(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         """Every eligible enterprise as (code, risk, departments), for the record."""
-        for risk, text in self.entries.items():
-            for line in text.split("\n") if text else []:
-                yield line.partition(SEP)[0], risk, self._departments(line)
+        for risk in RISK_CLASSES:
+            codes, types = self._split(risk)
+            for code, object_type in zip(codes, types, strict=True):
+                yield code, risk, tuple(self.departments_by_type.get(object_type, ()))
 
     def officers_by_department(self) -> dict[str, int]:
         """Eligible officers (experts aside) of each plan department."""
@@ -154,16 +161,17 @@ async def compute(session: AsyncSession, plan: Plan) -> Eligibility:
     if common:
         departments_by_type[""] = sorted(common)
     inspectors, inspector_excluded = await _inspectors(session, plan, plan_departments)
-    recusals = await _recusals(session, entries, inspectors)
-    return Eligibility(
+    elig = Eligibility(
         entries,
         departments_by_type,
         inspectors,
-        recusals,
+        [],
         plan_departments,
         excluded,
         inspector_excluded,
     )
+    elig.recusals = await _recusals(session, elig)
+    return elig
 
 
 async def _inspectors(
@@ -195,19 +203,17 @@ async def _inspectors(
     return eligible, excluded
 
 
-async def _recusals(
-    session: AsyncSession, entries: dict[str, str], inspectors: list[InspectorIn]
-) -> list[tuple[str, str]]:
+async def _recusals(session: AsyncSession, elig: Eligibility) -> list[tuple[str, str]]:
     rows = await session.execute(
         select(Inspector.cert_no, Enterprise.credit_code)
         .select_from(Recusal)
         .join(Inspector, Inspector.id == Recusal.inspector_id)
         .join(Enterprise, Enterprise.id == Recusal.enterprise_id)
     )
-    certs = {i.cert for i in inspectors}
+    certs = {i.cert for i in elig.inspectors}
     pairs = [(cert, code) for cert, code in rows if cert in certs]
     if not pairs:
         return []
-    codes = {code for _, code in pairs}
-    eligible_codes = {c for text in entries.values() for c in _CODES.findall(text) if c in codes}
-    return sorted(p for p in pairs if p[1] in eligible_codes)
+    named = {code for _, code in pairs}
+    eligible = named.intersection(chain.from_iterable(elig.codes_by_risk().values()))
+    return sorted(p for p in pairs if p[1] in eligible)
