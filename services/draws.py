@@ -135,7 +135,7 @@ async def freeze_keeping_lists(
     )
     if live is not None:
         raise Conflict("draw.exists", plan=plan_id, draw=live.id, status=live.status)
-    elig = await eligibility.compute(session, plan)
+    elig = await eligibility.compute(session, plan, locked=True)
     codes_by_risk = elig.codes_by_risk()
     if not any(codes_by_risk.values()):
         raise InvalidInput("draw.empty_population", plan=plan_id)

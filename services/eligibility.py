@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import chain, compress
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Executable, and_, case, func, literal, not_, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from models import Department, Enterprise, Inspector, Item, ItemDepartment, Plan, PlanItem, Recusal
 from services.draw_engine import RISK_CLASSES, InspectorIn
 
 # Eligible enterprises as the database hands them over: one string per risk class of lines
-# "<credit code>\t<object type>". Keeping them joined (codes and types are pulled out by
+# "<credit code>\t<type key>". Keeping them joined (codes and keys are pulled out by
 # C-level splits) is what lets a draw over a million enterprises cost little more than
-# reading their codes.
+# reading their codes. The key stands for the enterprise's object type when the plan has
+# items of that type ("1", "2", ...), else it is "": only the departments follow from the
+# type, and short ASCII keys keep the strings at one byte a character.
 SEP = "\t"
 
 
 def _columns(text: str) -> tuple[list[str], list[str]]:
-    """Codes and object types of joined "code\ttype" lines, as two parallel lists."""
+    """Codes and type keys of joined "code\tkey" lines, as two parallel lists."""
     if not text:
         return [], []
-    # Neither codes nor types hold a tab or a newline: after turning tabs into newlines the
-    # pieces alternate code, type, code, type...
+    # Neither codes nor keys hold a tab or a newline: after turning tabs into newlines the
+    # pieces alternate code, key, code, key...
     parts = text.replace(SEP, "\n").split("\n")
     return parts[0::2], parts[1::2]
 
@@ -36,8 +40,8 @@ def _columns(text: str) -> tuple[list[str], list[str]]:
 class Eligibility:
     """The frozen input of a draw, and the reasons for every exclusion."""
 
-    entries: dict[str, str]  # risk class -> joined lines "code\tobject type"
-    departments_by_type: dict[str, list[str]]  # object type ("" for none) -> departments
+    entries: dict[str, str]  # risk class -> joined lines "code\ttype key"
+    departments_by_key: dict[str, list[str]]  # type key -> departments
     inspectors: list[InspectorIn]
     recusals: list[tuple[str, str]]  # (cert, code)
     plan_departments: list[str]
@@ -66,15 +70,20 @@ class Eligibility:
             codes, types = self._split(risk)
             # The membership test runs in C over the whole class; only hits reach Python.
             for i in compress(range(len(codes)), map(wanted.__contains__, codes)):
-                out[codes[i]] = tuple(self.departments_by_type.get(types[i], ()))
+                out[codes[i]] = self._departments(types[i])
         return out
+
+    def _departments(self, key: str) -> tuple[str, ...]:
+        # An unknown key is a type without items of its own: the items for every type.
+        found = self.departments_by_key.get(key)
+        return tuple(self.departments_by_key.get("", ()) if found is None else found)
 
     def enterprises(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         """Every eligible enterprise as (code, risk, departments), for the record."""
         for risk in RISK_CLASSES:
             codes, types = self._split(risk)
-            for code, object_type in zip(codes, types, strict=True):
-                yield code, risk, tuple(self.departments_by_type.get(object_type, ()))
+            for code, key in zip(codes, types, strict=True):
+                yield code, risk, self._departments(key)
 
     def officers_by_department(self) -> dict[str, int]:
         """Eligible officers (experts aside) of each plan department."""
@@ -125,8 +134,12 @@ def _rules(plan: Plan, types: set[str | None]) -> list[tuple[str, ColumnElement[
     return rules
 
 
-async def compute(session: AsyncSession, plan: Plan) -> Eligibility:
-    """Apply every rule of domain-rules.md to the directories for this plan."""
+async def compute(session: AsyncSession, plan: Plan, *, locked: bool = False) -> Eligibility:
+    """Apply every rule of domain-rules.md to the directories for this plan.
+
+    `locked`: the transaction holds SQLite's write lock (a freeze), so that a second
+    connection reads exactly what this one does.
+    """
     by_type, plan_departments = await _departments_by_type(session, plan.id)
     types = set(by_type)
     rules = _rules(plan, types)
@@ -137,33 +150,30 @@ async def compute(session: AsyncSession, plan: Plan) -> Eligibility:
         and_(rule, *[not_(earlier) for _, earlier in rules[:i]])
         for i, (_, rule) in enumerate(rules)
     ]
-    counts = (
-        await session.execute(
-            select(*[func.sum(case((c, 1), else_=0)) for c in first_failing]).select_from(
-                Enterprise
-            )
-        )
-    ).one()
-    excluded: Counter[str] = Counter(
-        {name: int(n) for (name, _), n in zip(rules, counts, strict=True) if n}
+    count = select(*[func.sum(case((c, 1), else_=0)) for c in first_failing]).select_from(
+        Enterprise
     )
-    line = Enterprise.credit_code + SEP + func.coalesce(Enterprise.object_type, "")
+    known = sorted(t for t in types if t is not None)
+    keys = {t: str(n) for n, t in enumerate(known, start=1)}
+    type_key = case(keys, value=Enterprise.object_type, else_="") if keys else literal("")
+    line = Enterprise.credit_code + SEP + type_key
     per_risk = [
         func.aggregate_strings(case((Enterprise.risk_class == risk, line)), "\n")
         for risk in RISK_CLASSES
     ]
-    eligible = and_(*[not_(rule) for _, rule in rules])
-    joined = (await session.execute(select(*per_risk).where(eligible))).one()
+    gather = select(*per_risk).where(and_(*[not_(rule) for _, rule in rules]))
+    counts, joined = await _both(session, count, gather, locked)
+    excluded: Counter[str] = Counter(
+        {name: int(n) for (name, _), n in zip(rules, counts, strict=True) if n}
+    )
     entries = {risk: text or "" for risk, text in zip(RISK_CLASSES, joined, strict=True)}
     common = by_type.get(None, set())
-    known = {t for t in types if t is not None}
-    departments_by_type = {t: sorted(common | by_type.get(t, set())) for t in known}
-    if common:
-        departments_by_type[""] = sorted(common)
+    departments_by_key = {keys[t]: sorted(common | by_type[t]) for t in known}
+    departments_by_key[""] = sorted(common)
     inspectors, inspector_excluded = await _inspectors(session, plan, plan_departments)
     elig = Eligibility(
         entries,
-        departments_by_type,
+        departments_by_key,
         inspectors,
         [],
         plan_departments,
@@ -172,6 +182,34 @@ async def compute(session: AsyncSession, plan: Plan) -> Eligibility:
     )
     elig.recusals = await _recusals(session, elig)
     return elig
+
+
+async def _both(
+    session: AsyncSession, first: Executable, second: Executable, locked: bool
+) -> tuple[Sequence[Any], Sequence[Any]]:
+    """The one row of each query; on a locked SQLite file, the first on a second connection.
+
+    SQLite runs each query on one core with the GIL released, so the two scans then take
+    the time of the longer one. Nobody can commit while this transaction holds the write
+    lock, so the other connection sees the same data.
+    """
+    engine = session.bind
+    if not (locked and isinstance(engine, AsyncEngine) and _sqlite_file(engine)):
+        return (await session.execute(first)).one(), (await session.execute(second)).one()
+
+    async def elsewhere() -> Sequence[Any]:
+        async with engine.connect() as conn:
+            return (await conn.execute(first)).one()
+
+    async def here() -> Sequence[Any]:
+        return (await session.execute(second)).one()
+
+    return await asyncio.gather(elsewhere(), here())
+
+
+def _sqlite_file(engine: AsyncEngine) -> bool:
+    # An in-memory database is private to its connection.
+    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
 
 
 async def _inspectors(

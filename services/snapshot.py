@@ -52,7 +52,7 @@ def pack_alongside(elig: Eligibility, work: Callable[[], T]) -> tuple[bytes, T]:
 def _payload(elig: Eligibility) -> bytes:
     header = {
         "format": FORMAT,
-        "departments_by_type": elig.departments_by_type,
+        "departments_by_key": elig.departments_by_key,
         "inspectors": [[i.cert, i.department, i.expert] for i in elig.inspectors],
         "recusals": [list(p) for p in elig.recusals],
     }
@@ -75,7 +75,8 @@ def unpack(blob: bytes) -> Eligibility:
     }
     return Eligibility(
         entries,
-        header["departments_by_type"],
+        # Format 2 keyed the departments by the object type itself.
+        header["departments_by_key" if per_risk == 1 else "departments_by_type"],
         [InspectorIn(c, d, bool(x)) for c, d, x in header["inspectors"]],
         [(c, e) for c, e in header["recusals"]],
         [],

@@ -119,6 +119,25 @@ async def test_a_department_without_officers_is_named(app) -> None:
     assert len(_teams(record)[fx.code(1)]) >= 2  # the draw went on for everything else
 
 
+async def test_an_item_for_every_type_brings_its_department_to_every_enterprise(app) -> None:
+    from models import Department, Item, ItemDepartment
+
+    await fx.build(app)
+    async with unit_of_work(app.sessions) as session:
+        z = await session.scalar(select(Department).where(Department.code == "Z"))
+        assert z is not None
+        general = Item(code="I3", name="I3", object_type=None, initiating_department_id=z.id)
+        session.add(general)
+        await session.flush()
+        session.add(ItemDepartment(item_id=general.id, department_id=z.id, role="initiating"))
+    record = await _record(app, (await _draw(app, await fx.plan(app, items=["I1", "I2", "I3"]))).id)
+    departments = {e["code"]: e["departments"] for e in record["enterprises"]}
+    # 加油站 has no item of its own: the general item alone brings it in, with Z.
+    assert departments[fx.code(9)] == ["Z"]
+    assert departments[fx.code(1)] == ["X", "Y", "Z"]
+    assert draw_record.verify(record) == []
+
+
 def _teams_shortfalls(record: dict) -> dict[str, list[str]]:  # type: ignore[type-arg]
     return {row["code"]: row["shortfalls"] for row in record["result"]}
 

@@ -17,12 +17,12 @@ from tests import draw_fixture as fx
 def _lists() -> Eligibility:
     return Eligibility(
         entries={
-            "A": "91630202000000001X\t食品\n91630202000000002Y\t",
+            "A": "91630202000000001X\t1\n91630202000000002Y\t",
             "B": "",
-            "C": "91630202000000003Z\t餐饮",
+            "C": "91630202000000003Z\t2",
             "D": "",
         },
-        departments_by_type={"食品": ["SCJG"], "餐饮": ["SCJG", "WSJ"], "": ["SCJG"]},
+        departments_by_key={"1": ["SCJG"], "2": ["SCJG", "WSJ"], "": ["SCJG"]},
         inspectors=[InspectorIn("C1", "SCJG", False), InspectorIn("C2", "WSJ", True)],
         recusals=[("C1", "91630202000000003Z")],
         plan_departments=["SCJG", "WSJ"],
@@ -32,7 +32,7 @@ def _lists() -> Eligibility:
 def _same(a: Eligibility, b: Eligibility) -> None:
     assert a.entries == b.entries
     assert a.codes_by_risk() == b.codes_by_risk()
-    assert a.departments_by_type == b.departments_by_type
+    assert a.departments_by_key == b.departments_by_key
     assert a.inspectors == b.inspectors
     assert a.recusals == b.recusals
 
@@ -52,6 +52,12 @@ def test_codes_and_departments_come_from_the_joined_lines() -> None:
     }
 
 
+def test_a_type_without_items_of_its_own_gets_the_departments_of_general_items() -> None:
+    lists = _lists()
+    lists.entries["B"] = "91630202000000004A\t7"
+    assert lists.departments_of({"91630202000000004A"}) == {"91630202000000004A": ("SCJG",)}
+
+
 def test_pack_and_unpack_give_back_the_same_lists() -> None:
     _same(snapshot.unpack(snapshot.pack(_lists())), _lists())
 
@@ -67,7 +73,7 @@ def test_a_snapshot_of_format_2_is_still_read() -> None:
     lists = _lists()
     header = {
         "format": 2,
-        "departments_by_type": lists.departments_by_type,
+        "departments_by_type": lists.departments_by_key,
         "inspectors": [[i.cert, i.department, i.expert] for i in lists.inspectors],
         "recusals": [list(p) for p in lists.recusals],
     }
