@@ -220,20 +220,46 @@ def compute_k(populations: Mapping[str, int], params: DrawParams) -> dict[str, i
     return k
 
 
+Ranked = list[tuple[bytes, str]]  # (rank, code), ascending
+# Ranks the lowest k of each class: (codes by class, k by class, key) -> ranked by class.
+Ranker = Callable[[Mapping[str, Sequence[str]], Mapping[str, int], bytes], dict[str, Ranked]]
+
+
+def lowest_enterprises(key: bytes, codes: Iterable[bytes], k: int) -> list[tuple[bytes, bytes]]:
+    """The k encoded codes of lowest enterprise rank, ascending, as (rank, code)."""
+    return _Mac(key, b"enterprise:").lowest(codes, k)
+
+
+def rank_here(
+    codes_by_risk: Mapping[str, Sequence[str]], ks: Mapping[str, int], key: bytes
+) -> dict[str, Ranked]:
+    """The lowest k of each class, ranked in this process."""
+    return {
+        c: [
+            (rank, code.decode())
+            for rank, code in lowest_enterprises(key, map(str.encode, codes_by_risk[c]), ks[c])
+        ]
+        for c in RISK_CLASSES
+    }
+
+
 def draw_enterprises(
-    codes_by_risk: Mapping[str, Sequence[str]], params: DrawParams, key: bytes
+    codes_by_risk: Mapping[str, Sequence[str]],
+    params: DrawParams,
+    key: bytes,
+    rank: Ranker = rank_here,
 ) -> Selection:
-    """Draw the enterprises from bare code lists per risk class (codes unique overall)."""
-    populations = {c: len(codes_by_risk.get(c, ())) for c in RISK_CLASSES}
+    """Draw the enterprises from bare code lists per risk class (codes unique overall).
+
+    `rank` may spread the ranking over processes (services/draw_parallel.py); the result
+    is the same.
+    """
+    codes = {c: codes_by_risk.get(c, ()) for c in RISK_CLASSES}
+    populations = {c: len(codes[c]) for c in RISK_CLASSES}
     k = compute_k({c: len(v) for c, v in codes_by_risk.items()}, params)
-    if len(set(chain.from_iterable(codes_by_risk.values()))) != sum(populations.values()):
+    if len(set(chain.from_iterable(codes.values()))) != sum(populations.values()):
         raise ValueError("duplicated enterprise code")
-    mac = _Mac(key, b"enterprise:")
-    drawn: list[tuple[bytes, str]] = []
-    for c in RISK_CLASSES:
-        codes = codes_by_risk.get(c, ())
-        drawn += [(rank, code.decode()) for rank, code in mac.lowest(map(str.encode, codes), k[c])]
-    drawn.sort()
+    drawn = sorted(chain.from_iterable(rank(codes, k, key).values()))
     return Selection({c: (populations[c], k[c]) for c in RISK_CLASSES}, tuple(drawn))
 
 

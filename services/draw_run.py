@@ -12,6 +12,7 @@ from models import Assignment, AssignmentMember, Draw, Enterprise, Inspector, Pl
 from services import audit, outbox, snapshot
 from services.actors import Actor, audit_name, require_role
 from services.draw_engine import RISK_CLASSES, TeamOut, draw_enterprises, draw_key, draw_teams
+from services.draw_parallel import rank_in_two
 from services.draws import Frozen, engine_params
 from services.errors import Conflict, InvalidInput, NotFound
 
@@ -52,7 +53,7 @@ async def execute(
     elig = frozen.lists if frozen and frozen.matches(draw) else snapshot.unpack(draw.snapshot_blob)
     params = engine_params(draw.params)
     key = draw_key(bytes.fromhex(draw.seed_hex), salt)
-    selection = draw_enterprises(elig.codes_by_risk(), params, key)
+    selection = draw_enterprises(elig.codes_by_risk(), params, key, rank_in_two)
     wanted = {code for _, code in selection.drawn}
     teams = draw_teams(
         selection.drawn, elig.departments_of(wanted), elig.inspectors, elig.recusals, params, key

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import chain, compress
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Executable, and_, case, func, literal, not_, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from models import Department, Enterprise, Inspector, Item, ItemDepartment, Plan, PlanItem, Recusal
@@ -24,6 +24,9 @@ from services.draw_engine import RISK_CLASSES, InspectorIn
 # items of that type ("1", "2", ...), else it is "": only the departments follow from the
 # type, and short ASCII keys keep the strings at one byte a character.
 SEP = "\t"
+Reader = AsyncSession | AsyncConnection
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 def _columns(text: str) -> tuple[list[str], list[str]]:
@@ -162,7 +165,16 @@ async def compute(session: AsyncSession, plan: Plan, *, locked: bool = False) ->
         for risk in RISK_CLASSES
     ]
     gather = select(*per_risk).where(and_(*[not_(rule) for _, rule in rules]))
-    counts, joined = await _both(session, count, gather, locked)
+
+    async def side(db: Reader) -> tuple[Sequence[Any], tuple[list[InspectorIn], Counter[str]]]:
+        return (await db.execute(count)).one(), await _inspectors(db, plan, plan_departments)
+
+    async def main(db: Reader) -> Sequence[Any]:
+        return (await db.execute(gather)).one()
+
+    (counts, (inspectors, inspector_excluded)), joined = await _alongside(
+        session, locked, side, main
+    )
     excluded: Counter[str] = Counter(
         {name: int(n) for (name, _), n in zip(rules, counts, strict=True) if n}
     )
@@ -170,7 +182,6 @@ async def compute(session: AsyncSession, plan: Plan, *, locked: bool = False) ->
     common = by_type.get(None, set())
     departments_by_key = {keys[t]: sorted(common | by_type[t]) for t in known}
     departments_by_key[""] = sorted(common)
-    inspectors, inspector_excluded = await _inspectors(session, plan, plan_departments)
     elig = Eligibility(
         entries,
         departments_by_key,
@@ -184,10 +195,14 @@ async def compute(session: AsyncSession, plan: Plan, *, locked: bool = False) ->
     return elig
 
 
-async def _both(
-    session: AsyncSession, first: Executable, second: Executable, locked: bool
-) -> tuple[Sequence[Any], Sequence[Any]]:
-    """The one row of each query; on a locked SQLite file, the first on a second connection.
+async def _alongside(
+    session: AsyncSession,
+    locked: bool,
+    side: Callable[[Reader], Awaitable[A]],
+    main: Callable[[Reader], Awaitable[B]],
+) -> tuple[A, B]:
+    """`side` and `main` read in this transaction; on a locked SQLite file, `side` runs on a
+    second connection meanwhile.
 
     SQLite runs each query on one core with the GIL released, so the two scans then take
     the time of the longer one. Nobody can commit while this transaction holds the write
@@ -195,16 +210,13 @@ async def _both(
     """
     engine = session.bind
     if not (locked and isinstance(engine, AsyncEngine) and _sqlite_file(engine)):
-        return (await session.execute(first)).one(), (await session.execute(second)).one()
+        return await side(session), await main(session)
 
-    async def elsewhere() -> Sequence[Any]:
+    async def elsewhere() -> A:
         async with engine.connect() as conn:
-            return (await conn.execute(first)).one()
+            return await side(conn)
 
-    async def here() -> Sequence[Any]:
-        return (await session.execute(second)).one()
-
-    return await asyncio.gather(elsewhere(), here())
+    return await asyncio.gather(elsewhere(), main(session))
 
 
 def _sqlite_file(engine: AsyncEngine) -> bool:
@@ -213,9 +225,9 @@ def _sqlite_file(engine: AsyncEngine) -> bool:
 
 
 async def _inspectors(
-    session: AsyncSession, plan: Plan, plan_departments: list[str]
+    db: Reader, plan: Plan, plan_departments: list[str]
 ) -> tuple[list[InspectorIn], Counter[str]]:
-    rows = await session.execute(
+    rows = await db.execute(
         select(
             Inspector.cert_no,
             Department.code,

@@ -1,0 +1,46 @@
+"""Ranking on two processes gives exactly what ranking in one does."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import pytest
+
+from services.draw_engine import rank_here
+from services.draw_parallel import rank_split
+
+KEY = bytes(range(32))
+
+
+def _population() -> tuple[dict[str, list[str]], dict[str, int]]:
+    rng = random.Random(7)
+    codes = [f"91630202{n:09d}X" for n in range(3_001)]
+    rng.shuffle(codes)
+    by_risk = {"A": codes[:2_000], "B": codes[2_000:3_000], "C": codes[3_000:], "D": []}
+    # k below, at and above what one half holds; a class of one; an empty class.
+    return by_risk, {"A": 7, "B": 900, "C": 1, "D": 0}
+
+
+def test_a_worker_process_ranks_the_same_as_this_one(caplog: pytest.LogCaptureFixture) -> None:
+    codes, ks = _population()
+    assert rank_split(codes, ks, KEY, from_size=0) == rank_here(codes, ks, KEY)
+    assert not caplog.records  # the worker did its part: no fallback
+
+
+def test_a_failing_worker_is_replaced_by_this_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    codes, ks = _population()
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    assert rank_split(codes, ks, KEY, from_size=0) == rank_here(codes, ks, KEY)
+    assert "draw worker failed" in caplog.text
+
+
+def test_a_worker_that_cannot_start_is_replaced(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    codes, ks = _population()
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    assert rank_split(codes, ks, KEY, from_size=0) == rank_here(codes, ks, KEY)
+    assert "draw worker not started" in caplog.text
