@@ -28,19 +28,14 @@ def test_a_worker_process_ranks_the_same_as_this_one(caplog: pytest.LogCaptureFi
     assert not caplog.records  # the worker did its part: no fallback
 
 
-def test_a_failing_worker_is_replaced_by_this_process(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("python", "logged"),
+    [("/bin/false", "draw worker failed"), ("/nonexistent/python", "draw worker not started")],
+)
+def test_a_worker_that_fails_or_cannot_start_is_replaced_by_this_process(
+    python: str, logged: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     codes, ks = _population()
-    monkeypatch.setattr(sys, "executable", "/bin/false")
+    monkeypatch.setattr(sys, "executable", python)
     assert rank_split(codes, ks, KEY, from_size=0) == rank_here(codes, ks, KEY)
-    assert "draw worker failed" in caplog.text
-
-
-def test_a_worker_that_cannot_start_is_replaced(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    codes, ks = _population()
-    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
-    assert rank_split(codes, ks, KEY, from_size=0) == rank_here(codes, ks, KEY)
-    assert "draw worker not started" in caplog.text
+    assert logged in caplog.text
