@@ -95,9 +95,11 @@ async def draw_flow(ctx: Ctx, state: State) -> list[Reply]:
     if choice == "cancel":
         await ctx.end_flow()
         key = "draw.cancelled_frozen" if "draw" in state.data else "cancel.done"
-        return [ctx.reply(key)]
+        return [ctx.reply(key).replacing()]
     if state.step == "choose" and choice and choice.startswith("plan:"):
-        return await _open_plan(ctx, _int(choice.split(":", 1)[1]))
+        # The list of plans turns into the chosen plan's preview.
+        first, *rest = await _open_plan(ctx, _int(choice.split(":", 1)[1]))
+        return [first.replacing(), *rest]
     if state.step == "preview" and choice == "freeze":
         draw = await draws.freeze(ctx.session, ctx.user, state.data["plan"], ctx.now)
         plan = await plans.get_plan(ctx.session, draw.plan_id)
@@ -113,9 +115,11 @@ async def draw_flow(ctx: Ctx, state: State) -> list[Reply]:
             flow_button(ctx.t("button.draw_go"), FLOW, "go"),
             flow_button(ctx.t("button.cancel"), FLOW, "cancel"),
         )
-        return [ctx.reply(key, salt=salt).with_buttons(buttons)]
+        return [ctx.reply(key, salt=salt).with_buttons(buttons).replacing(choice is not None)]
     if state.step == "confirm" and choice == "go":
-        return await _draw(ctx, state.data["draw"], state.data.get("salt", ""))
+        # The confirmation turns into the result's first part; the rest follows.
+        first, *rest = await _draw(ctx, state.data["draw"], state.data.get("salt", ""))
+        return [first.replacing(), *rest]
     return [ctx.reply("error.unknown_button" if choice else "error.not_understood")]
 
 

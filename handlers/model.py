@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
@@ -61,7 +61,15 @@ class Reply:
 
     def with_buttons(self, *rows: tuple[Button, ...]) -> Reply:
         """The same reply with button rows."""
-        return Reply(self.text, tuple(rows), self.image, self.document, self.chat_id, self.edit)
+        return replace(self, buttons=tuple(rows))
+
+    def replacing(self, pressed: bool = True) -> Reply:
+        """The same reply, to replace the message whose button was pressed (if `pressed`).
+
+        Used where a button moves a conversation on: the question (and its buttons, now
+        stale) turns into the next one instead of piling up in the chat.
+        """
+        return replace(self, edit=pressed)
 
 
 @dataclass

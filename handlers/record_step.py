@@ -42,7 +42,8 @@ async def goto(ctx: Ctx, data: Data, step: str, notes: list[str] | None = None) 
     await ctx.save_state(State(FLOW, step, data))
     prompt = await PROMPTS[step](ctx, data)
     text = "\n".join([*(notes or []), prompt.text])
-    return [Reply(text, prompt.buttons)]
+    # Answered by a button: the question turns into the next one (a wizard, not a pile).
+    return [Reply(text, prompt.buttons).replacing(ctx.incoming.button is not None)]
 
 
 def today_row(ctx: Ctx) -> tuple[Button, ...]:

@@ -60,7 +60,7 @@ async def _page(ctx: Ctx, number: int) -> Reply:
 async def task_button(ctx: Ctx, args: list[str]) -> list[Reply]:
     """`task:p:N`: another page of the task list."""
     if len(args) == 2 and args[0] == "p":
-        return [await _page(ctx, parse_id(args[1]))]
+        return [(await _page(ctx, parse_id(args[1]))).replacing()]  # paged in place
     return [ctx.reply("error.unknown_button")]
 
 

@@ -41,6 +41,7 @@ async def test_tasks_are_paged_with_open_ones_first(app: App) -> None:
     assert "第 2/2 页" in texts(page2) and "计划0" in texts(page2)
     assert "待审核" in texts(page2)
     assert "task:p:1" in rf.buttons(page2)
+    assert not page1[0].edit and page2[0].edit  # a page turned replaces the one shown
     # No record button for a submitted check.
     assert f"rec:{first.assignment_id}" not in rf.buttons(page2)
 

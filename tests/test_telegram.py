@@ -128,17 +128,24 @@ async def test_a_draw_through_the_webhook_walking_the_buttons(app: App) -> None:
             assert response.status_code == 200
 
         await say(fake.message(6001, "/draw"))
-        assert f"f:draw:plan:{plan_id}" in fake.messages(6001)[-1].buttons
+        listing = fake.messages(6001)[-1]
+        assert f"f:draw:plan:{plan_id}" in listing.buttons
         await say(fake.press(6001, f"f:draw:plan:{plan_id}"))
+        # The list of plans turns into the preview: an edit of that very message.
         preview = fake.messages(6001)[-1]
+        assert preview.method == "editMessageText"
+        assert int(preview.params["message_id"]) == int(listing.params["message_id"])
         assert "D 类：名录 2 家，比例 100%，抽取 2 家" in preview.text
         assert preview.buttons == ["f:draw:freeze", "f:draw:cancel"]
         await say(fake.press(6001, "f:draw:freeze"))
         assert "随机种子承诺" in texts(fake, 6001)
-        await say(fake.message(6001, "20261201"))
-        assert "盐值：“20261201”" in texts(fake, 6001)
+        await say(fake.message(6001, "20261201"))  # typed: a new message, nothing to edit
+        confirm = fake.messages(6001)[-1]
+        assert confirm.method == "sendMessage" and "盐值：“20261201”" in confirm.text
         await say(fake.press(6001, "f:draw:go"))
-        assert "抽取完成" in texts(fake, 6001) and "【抽查公告】" in texts(fake, 6001)
+        edited = fake.sent("editMessageText", 6001)[-1]
+        assert int(edited.params["message_id"]) == int(confirm.params["message_id"])
+        assert edited.text.startswith("抽取完成") and "【抽查公告】" in texts(fake, 6001)
         # Every press was answered, so no button keeps spinning.
         assert len(fake.sent("answerCallbackQuery")) == 3
         # The record comes back as a file.
@@ -171,7 +178,12 @@ async def test_a_record_with_a_photo_by_polling(app: App) -> None:
         listing = await say(fake.message(inspector, "/tasks"))
         assert mine.enterprise in listing
         assert "开始填报" in await say(fake.press(inspector, f"rec:{mine.assignment_id}"))
+        question = fake.messages(inspector)[-1]
         await say(fake.press(inspector, f"f:record:c+:{other}"))
+        # Answered by a button, the question turns into the next one in place.
+        edited = fake.messages(inspector)[-1]
+        assert edited.method == "editMessageText"
+        assert int(edited.params["message_id"]) == int(question.params["message_id"])
         assert "是否还有发现的问题" in await say(fake.press(inspector, "f:record:cdone"))
         await say(fake.press(inspector, "f:record:padd"))
         items = fake.messages(inspector)[-1].buttons
