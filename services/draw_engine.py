@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib
 import math
 import re
-from bisect import insort
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
-from typing import Any
+
+from services.draw_mac import PreparedMac
 
 ALGORITHM = 1
 RECORD_FORMAT = "jointcheck-draw-record"
@@ -27,9 +26,6 @@ RISK_CLASSES = ("A", "B", "C", "D")
 
 # Only plain decimals: Fraction alone would also accept "1/3", "1e-2", " 0.5" or "+1".
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_IPAD = bytes(b ^ 0x36 for b in range(256))
-_OPAD = bytes(b ^ 0x5C for b in range(256))
-_ABOVE_ALL = b"\xff" * 33  # compares above every 32-byte digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,64 +136,6 @@ def inspector_rank(key: bytes, code: str, cert: str) -> bytes:
     return hmac.digest(key, f"inspector:{code}:{cert}".encode(), "sha256")
 
 
-def _fastest_sha256() -> Callable[[bytes], Any]:
-    # CPython's own SHA-256 (_sha2, or _sha256 before 3.12) copies a state with one memcpy,
-    # where OpenSSL 3 allocates a context per copy: about 15% faster over a million ranks.
-    # Both are SHA-256; hashlib's is the fallback if the private module ever goes.
-    for name in ("_sha2", "_sha256"):
-        try:
-            return importlib.import_module(name).sha256  # type: ignore[no-any-return]
-        except (ImportError, AttributeError):
-            continue
-    return hashlib.sha256
-
-
-class _Mac:
-    """HMAC-SHA256 over `prefix + message` with the key pads hashed once (RFC 2104).
-
-    One-shot hmac.digest re-derives the pads on every call and, with OpenSSL 3, fetches
-    the digest each time; copying prepared states is several times faster for millions of
-    short messages, and yields the same bytes.
-    """
-
-    def __init__(self, key: bytes, prefix: bytes = b"") -> None:
-        sha256 = _fastest_sha256()
-        if len(key) > 64:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(64, b"\0")
-        self.inner = sha256(key.translate(_IPAD) + prefix)
-        self.outer = sha256(key.translate(_OPAD))
-
-    def extended(self, more: bytes) -> _Mac:
-        """The same MAC with `more` appended to the prefix."""
-        mac = _Mac.__new__(_Mac)
-        mac.inner = self.inner.copy()
-        mac.inner.update(more)
-        mac.outer = self.outer
-        return mac
-
-    def lowest(self, messages: Iterable[bytes], k: int) -> list[tuple[bytes, bytes]]:
-        """The k (rank, message) pairs of lowest rank, ascending."""
-        best: list[tuple[bytes, bytes]] = []
-        if k <= 0:
-            return best
-        inner, outer, worst = self.inner.copy, self.outer.copy, _ABOVE_ALL
-        # One pass holding only k candidates: the population may have a million rows.
-        for message in messages:
-            h = inner()
-            h.update(message)
-            o = outer()
-            o.update(h.digest())
-            rank = o.digest()
-            if rank <= worst:
-                insort(best, (rank, message))
-                if len(best) > k:
-                    best.pop()
-                if len(best) == k:
-                    worst = best[-1][0]
-        return best
-
-
 def compute_k(populations: Mapping[str, int], params: DrawParams) -> dict[str, int]:
     """The number drawn per risk class, exact, after the max_count and min_count bounds."""
     if not set(populations) <= set(RISK_CLASSES):
@@ -227,7 +165,7 @@ Ranker = Callable[[Mapping[str, Sequence[str]], Mapping[str, int], bytes], dict[
 
 def lowest_enterprises(key: bytes, codes: Iterable[bytes], k: int) -> list[tuple[bytes, bytes]]:
     """The k encoded codes of lowest enterprise rank, ascending, as (rank, code)."""
-    return _Mac(key, b"enterprise:").lowest(codes, k)
+    return PreparedMac(key, b"enterprise:").lowest(codes, k)
 
 
 def rank_here(
@@ -323,7 +261,7 @@ def draw_teams(
     for cert, code in recusals:
         recused.setdefault(code, set()).add(cert.encode())
     load = dict.fromkeys(home, 0)
-    mac = _Mac(key, b"inspector:")
+    mac = PreparedMac(key, b"inspector:")
     out: list[TeamOut] = []
     for rank, code in sorted(drawn):
         if code not in departments:
