@@ -3,8 +3,6 @@ built from them (the benchmark builds its baseline from the same)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,13 +14,6 @@ OFFICIAL_BASE_URL = "https://api.telegram.org/bot"
 ALLOWED_UPDATES = ("message", "callback_query")
 POOL_SIZE = 64
 POOL_TIMEOUT = 30.0
-
-# httpcore asks `import sniffio` on every request; when it is not installed, each failed
-# import searches the whole path (about 0.2 ms a request). Marking it absent once makes that
-# failure instant. Nothing changes when sniffio is installed.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
-
 
 def file_base_url(base_url: str) -> str:
     """The file download URL of a Bot API base URL (`.../bot` -> `.../file/bot`)."""
