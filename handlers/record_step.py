@@ -42,8 +42,9 @@ async def goto(ctx: Ctx, data: Data, step: str, notes: list[str] | None = None) 
     await ctx.save_state(State(FLOW, step, data))
     prompt = await PROMPTS[step](ctx, data)
     text = "\n".join([*(notes or []), prompt.text])
-    # Answered by a button: the question turns into the next one (a wizard, not a pile).
-    return [Reply(text, prompt.buttons).replacing(ctx.incoming.button is not None)]
+    # Answered by one of its buttons, the question turns into the next one (a wizard, not
+    # a pile). Other buttons (a task's on the /tasks list) leave their message alone.
+    return [Reply(text, prompt.buttons).replacing(ctx.choice is not None)]
 
 
 def today_row(ctx: Ctx) -> tuple[Button, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import chain, compress
@@ -50,6 +50,9 @@ class Eligibility:
     plan_departments: list[str]
     enterprise_exclusions: Counter[str] = field(default_factory=Counter)
     inspector_exclusions: Counter[str] = field(default_factory=Counter)
+    # False only for snapshots frozen before type keys (format 2), which gave a type without
+    # items of its own no departments: their draws must recompute as they were drawn.
+    general_for_other_types: bool = True
     _columns: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
 
     def _split(self, risk: str) -> tuple[list[str], list[str]]:
@@ -79,7 +82,9 @@ class Eligibility:
     def _departments(self, key: str) -> tuple[str, ...]:
         # An unknown key is a type without items of its own: the items for every type.
         found = self.departments_by_key.get(key)
-        return tuple(self.departments_by_key.get("", ()) if found is None else found)
+        if found is None:
+            found = self.departments_by_key.get("", []) if self.general_for_other_types else []
+        return tuple(found)
 
     def enterprises(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         """Every eligible enterprise as (code, risk, departments), for the record."""
@@ -198,15 +203,17 @@ async def compute(session: AsyncSession, plan: Plan, *, locked: bool = False) ->
 async def _alongside(
     session: AsyncSession,
     locked: bool,
-    side: Callable[[Reader], Awaitable[A]],
-    main: Callable[[Reader], Awaitable[B]],
+    side: Callable[[Reader], Coroutine[Any, Any, A]],
+    main: Callable[[Reader], Coroutine[Any, Any, B]],
 ) -> tuple[A, B]:
     """`side` and `main` read in this transaction; on a locked SQLite file, `side` runs on a
     second connection meanwhile.
 
     SQLite runs each query on one core with the GIL released, so the two scans then take
     the time of the longer one. Nobody can commit while this transaction holds the write
-    lock, so the other connection sees the same data.
+    lock, so the other connection sees the same data. The second connection comes from the
+    pool (5 + 10 overflow); the other holders of connections in this process queue behind
+    the write lock one at a time, so the pool is not exhausted while this one waits.
     """
     engine = session.bind
     if not (locked and isinstance(engine, AsyncEngine) and _sqlite_file(engine)):
@@ -216,7 +223,12 @@ async def _alongside(
         async with engine.connect() as conn:
             return await side(conn)
 
-    return await asyncio.gather(elsewhere(), main(session))
+    # A task group, not gather: if one side fails the other is cancelled before the
+    # transaction is rolled back under it.
+    async with asyncio.TaskGroup() as group:
+        first = group.create_task(elsewhere())
+        second = group.create_task(main(session))
+    return first.result(), second.result()
 
 
 def _sqlite_file(engine: AsyncEngine) -> bool:

@@ -80,4 +80,5 @@ def unpack(blob: bytes) -> Eligibility:
         [InspectorIn(c, d, bool(x)) for c, d, x in header["inspectors"]],
         [(c, e) for c, e in header["recusals"]],
         [],
+        general_for_other_types=per_risk == 1,
     )

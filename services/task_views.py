@@ -92,7 +92,7 @@ def _open_first() -> ColumnElement[int]:
 
 
 # The columns every task query reads, in the order `_Collected` takes them, followed by
-# the member's position and name.
+# the member's inspector id and name (rows come in the team's order).
 def _detail_columns() -> tuple[Any, ...]:
     return (
         Assignment.id,
@@ -109,12 +109,12 @@ def _detail_columns() -> tuple[Any, ...]:
         InspectionResult.id,
         InspectionResult.status,
         InspectionResult.publish_due,
-        AssignmentMember.position,
+        Inspector.id,
         Inspector.name,
     )
 
 
-DETAILS = 14  # columns before the member's position
+DETAILS = 14  # columns before the member's inspector id
 
 
 def _with_details(query: Select[Any]) -> Select[Any]:
@@ -174,7 +174,7 @@ class _Collected:
 
     def __init__(self, row: Sequence[Any]) -> None:
         self.details = tuple(row[:DETAILS])
-        self.team: dict[int, str] = {}
+        self.team: dict[int, str] = {}  # inspector id -> name, in the team's order
         self.items: dict[str, str] = {}
         self.object_type: str | None = None
 
@@ -202,7 +202,7 @@ class _Collected:
 
 
 def _collect(rows: Iterable[Sequence[Any]]) -> dict[int, _Collected]:
-    """Fold rows (details, member position, member name, extra...) by assignment, in order."""
+    """Fold rows (details, member id, member name, extra...) by assignment, in order."""
     out: dict[int, _Collected] = {}
     for row in rows:
         collected = out.get(row[0])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 import sys
+from pathlib import Path
 
 import pytest
 
+from services import draw_parallel
 from services.draw_engine import rank_here
 from services.draw_parallel import rank_split
 
@@ -39,3 +41,42 @@ def test_a_worker_that_fails_or_cannot_start_is_replaced_by_this_process(
     monkeypatch.setattr(sys, "executable", python)
     assert rank_split(codes, ks, KEY, from_size=0) == rank_here(codes, ks, KEY)
     assert logged in caplog.text
+
+
+def _fake_worker(folder: Path, body: str) -> str:
+    """An executable standing in for the interpreter: it ignores the arguments."""
+    script = folder / "fake-python"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "b'not a pickle'",  # garbage
+        "[[(bytes(32), 0)]] * 4",  # well formed, but ranks that do not hold
+        "[[], [], [], []]",  # too few
+    ],
+)
+def test_a_worker_answering_nonsense_is_not_believed(
+    answer: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    codes, ks = _population()
+    program = (
+        f"import pickle, sys; sys.stdin.buffer.read(); pickle.dump({answer}, sys.stdout.buffer)"
+    )
+    body = f'exec "{sys.executable}" -c "{program}"'
+    monkeypatch.setattr(sys, "executable", _fake_worker(tmp_path, body))
+    assert rank_split(codes, ks, KEY, from_size=0) == rank_here(codes, ks, KEY)
+    assert "draw worker answered nonsense" in caplog.text
+
+
+def test_a_worker_that_hangs_is_stopped_and_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    codes, ks = _population()
+    monkeypatch.setattr(sys, "executable", _fake_worker(tmp_path, "exec sleep 60"))
+    monkeypatch.setattr(draw_parallel, "WORKER_GRACE", 0.3)
+    assert rank_split(codes, ks, KEY, from_size=0) == rank_here(codes, ks, KEY)
+    assert "draw worker still busy" in caplog.text

@@ -71,6 +71,7 @@ def test_compressing_alongside_other_work_gives_the_same_blob_and_its_result() -
 def test_a_snapshot_of_format_2_is_still_read() -> None:
     # Format 2 held each class's bare codes before its lines.
     lists = _lists()
+    lists.entries["B"] = "91630202000000004A\t7"  # a type without items of its own
     header = {
         "format": 2,
         "departments_by_type": lists.departments_by_key,
@@ -81,7 +82,10 @@ def test_a_snapshot_of_format_2_is_still_read() -> None:
     for risk in "ABCD":
         sections.append("\n".join(lists.codes_by_risk()[risk]).encode())
         sections.append(lists.entries[risk].encode())
-    _same(snapshot.unpack(zlib.compress(b"\x00".join(sections))), lists)
+    old = snapshot.unpack(zlib.compress(b"\x00".join(sections)))
+    _same(old, lists)
+    # As drawn then, so that those draws recompute: such a type got no departments.
+    assert old.departments_of({"91630202000000004A"}) == {"91630202000000004A": ()}
 
 
 def test_an_unknown_snapshot_format_is_refused() -> None:

@@ -179,6 +179,7 @@ async def test_a_record_with_a_photo_by_polling(app: App) -> None:
         assert mine.enterprise in listing
         assert "开始填报" in await say(fake.press(inspector, f"rec:{mine.assignment_id}"))
         question = fake.messages(inspector)[-1]
+        assert question.method == "sendMessage"  # the /tasks list stays as it was
         await say(fake.press(inspector, f"f:record:c+:{other}"))
         # Answered by a button, the question turns into the next one in place.
         edited = fake.messages(inspector)[-1]
