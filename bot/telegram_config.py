@@ -15,6 +15,7 @@ ALLOWED_UPDATES = ("message", "callback_query")
 POOL_SIZE = 64
 POOL_TIMEOUT = 30.0
 
+
 def file_base_url(base_url: str) -> str:
     """The file download URL of a Bot API base URL (`.../bot` -> `.../file/bot`)."""
     head, sep, tail = base_url.rpartition("/bot")
