@@ -76,7 +76,10 @@ async def sweep(
             delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - KEEP_UPDATES)
         )
         await _weekly_summaries(session, now, weekday, at, robot)
-        for r in await deadlines.due_reminders(session, today, today + lookahead):
+        horizon = today + lookahead
+        due = await deadlines.due_reminders(session, today, horizon)
+        await deadlines.withdraw_stale(session, {r.dedupe_key for r in due}, today, horizon)
+        for r in due:
             if r.due < now - grace:
                 continue  # its moment passed before it could be queued; nothing to miss
             await outbox.enqueue(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -15,6 +15,7 @@ from models import (
     Case,
     Enterprise,
     InspectionResult,
+    OutboxMessage,
     Plan,
     RectificationNotice,
     User,
@@ -178,3 +179,33 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
                     )
                 )
     return out
+
+
+async def withdraw_stale(
+    session: AsyncSession, still_due: set[str], today: date, horizon: date
+) -> int:
+    """Cancel the pending deadline reminders due from today to the horizon that no longer
+    apply: the work was done, or the deadline moved. Returns how many.
+
+    Reminders are queued up to two weeks ahead, and the work is often done meanwhile: a
+    team must not be reminded of a record it has submitted. Reminders due before today
+    are left to the delivery's grace rule.
+    """
+    start = datetime.combine(today, time(0), SHANGHAI)
+    end = datetime.combine(horizon + timedelta(days=1), time(0), SHANGHAI)
+    rows = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.dedupe_key.like("remind:%"),
+            OutboxMessage.due_at >= start,
+            OutboxMessage.due_at < end,
+        )
+    )
+    stale = [message_id for message_id, key in rows if key not in still_due]
+    for i in range(0, len(stale), 500):  # within every database's bound-parameter limit
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(stale[i : i + 500]), OutboxMessage.status == "pending")
+            .values(status="cancelled")
+        )
+    return len(stale)
