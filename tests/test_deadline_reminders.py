@@ -234,3 +234,23 @@ async def test_no_case_reminder_once_the_case_is_decided(
         await cases.close_case(session, None, case_id, "罚款五千元", today, today, clock.now())
     await sweep_at(app, clock, due - timedelta(days=13))
     assert await received(app, clock, due, "【案件提醒】") == []
+
+
+async def test_an_extended_order_is_reminded_at_its_new_deadline_only(
+    app: App, clock: ManualClock
+) -> None:
+    mine, _ = await district(app)
+    notice_id, old_due = await with_notice(app, mine), nine(date(2026, 12, 17))
+    await sweep_at(app, clock, old_due - timedelta(days=14))
+    assert await queued(app, "remind.notice") == 2
+    today = local_today(clock)
+    async with unit_of_work(app.sessions) as session:
+        await notices.notice_extended(
+            session, None, notice_id, date(2026, 12, 25), "设备待更换", today, clock.now()
+        )
+    await sweep_at(app, clock, old_due - timedelta(days=13))
+    assert await received(app, clock, old_due, "【整改到期】") == []
+    # Thu 12-24 is one working day before the new deadline, Fri 12-25.
+    new_due = nine(date(2026, 12, 24))
+    await sweep_at(app, clock, new_due - timedelta(days=1))
+    assert await received(app, clock, new_due, "2026-12-25") == sorted(mine.logins)
