@@ -18,6 +18,7 @@ from services.actors import Actor
 from services.errors import Conflict, InvalidInput, NotFound
 from services.notices import clean_number, notice_for_followup
 from services.records import clean_text, log_change, result_for_edit, touch
+from services.rows import existing
 from services.tasks import require_member
 
 CASE_DECISION_DAYS = 90  # law: 行政处罚法 Art. 60
@@ -118,9 +119,7 @@ async def case_for_followup(
     session: AsyncSession, actor: Actor | None, case_id: int, action: str
 ) -> Case:
     """An open case of the actor's teams (the office: any), locked for closing."""
-    case = await session.get(Case, case_id, with_for_update=True, populate_existing=True)
-    if case is None:
-        raise NotFound("case.not_found", id=case_id)
+    case = await existing(session, Case, case_id, "case.not_found", lock=True)
     result = await session.get(InspectionResult, case.result_id)
     assert result is not None
     await require_member(session, actor, result.assignment_id, action)

@@ -12,14 +12,13 @@ from services.draw_engine import DrawOutcome, EnterpriseIn, TeamOut
 from services.draw_run import teams_of
 from services.draw_verify import build_record, verify_record
 from services.draws import engine_params
-from services.errors import Conflict, NotFound
+from services.errors import Conflict
+from services.rows import existing
 
 
 async def export_record(session: AsyncSession, draw_id: int) -> dict[str, Any]:
     """The full record of a drawn draw: anyone can recompute it from this alone."""
-    draw = await session.get(Draw, draw_id)
-    if draw is None:
-        raise NotFound("draw.not_found", id=draw_id)
+    draw = await existing(session, Draw, draw_id, "draw.not_found")
     if draw.drawn_at is None:
         # The seed stays secret until the draw is done, else the result could be foreseen.
         raise Conflict("draw.not_drawn", id=draw_id)

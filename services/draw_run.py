@@ -14,17 +14,14 @@ from services.actors import Actor, audit_name, require_role
 from services.draw_engine import RISK_CLASSES, TeamOut, draw_enterprises, draw_key, draw_teams
 from services.draw_parallel import rank_in_two
 from services.draws import Frozen, engine_params
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Conflict, InvalidInput
+from services.rows import existing
 
 MAX_SALT = 200
 
 
 async def _locked_draw(session: AsyncSession, draw_id: int) -> Draw:
-    # FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already serialises.
-    draw = await session.get(Draw, draw_id, with_for_update=True, populate_existing=True)
-    if draw is None:
-        raise NotFound("draw.not_found", id=draw_id)
-    return draw
+    return await existing(session, Draw, draw_id, "draw.not_found", lock=True)
 
 
 async def execute(

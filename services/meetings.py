@@ -14,6 +14,7 @@ from services import audit, outbox
 from services.actors import Actor, audit_name, require_role
 from services.clock import local_text
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.rows import existing
 
 KINDS = ("plenary", "topical")
 DEFAULT_OFFSETS = (timedelta(days=1), timedelta(hours=1))
@@ -191,9 +192,7 @@ async def _cancel_pending(session: AsyncSession, meeting_id: int) -> None:
 
 
 async def _scheduled(session: AsyncSession, meeting_id: int) -> Meeting:
-    meeting = await session.get(Meeting, meeting_id, with_for_update=True)
-    if meeting is None:
-        raise NotFound("meeting.not_found", id=meeting_id)
+    meeting = await existing(session, Meeting, meeting_id, "meeting.not_found", lock=True)
     if meeting.status != "scheduled":
         raise Conflict("meeting.not_scheduled", id=meeting_id)
     return meeting

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Counter, InspectionResult, RectificationNotice
 from services import counters
 from services.actors import Actor
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Conflict, InvalidInput
 from services.records import clean_text, log_change, result_for_edit, touch
+from services.rows import existing
 from services.tasks import require_member
 from services.workdays import WorkdayResult, add_working_days
 
@@ -151,11 +152,7 @@ async def notice_for_followup(
     session: AsyncSession, actor: Actor | None, notice_id: int, action: str
 ) -> tuple[RectificationNotice, InspectionResult]:
     """An open notice of the actor's teams (the office: any), locked for its follow-up."""
-    notice = await session.get(
-        RectificationNotice, notice_id, with_for_update=True, populate_existing=True
-    )
-    if notice is None:
-        raise NotFound("notice.not_found", id=notice_id)
+    notice = await existing(session, RectificationNotice, notice_id, "notice.not_found", lock=True)
     result = await session.get(InspectionResult, notice.result_id)
     assert result is not None
     await require_member(session, actor, result.assignment_id, action)

@@ -14,6 +14,7 @@ from models import Item, Plan, PlanItem
 from services import audit
 from services.actors import Actor, audit_name, require_role
 from services.errors import InvalidInput, NotFound
+from services.rows import existing
 
 RISK_CLASSES = ("A", "B", "C", "D")
 DEFAULT_RATIOS = {"A": "0.01", "B": "0.08", "C": "0.2", "D": "1"}
@@ -117,10 +118,7 @@ async def create_plan(
 
 async def get_plan(session: AsyncSession, plan_id: int) -> Plan:
     """A plan by id, or NotFound."""
-    plan = await session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound("plan.not_found", id=plan_id)
-    return plan
+    return await existing(session, Plan, plan_id, "plan.not_found")
 
 
 async def plan_items(session: AsyncSession, plan_id: int) -> list[Item]:

@@ -13,16 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Assignment, EvidenceFile, InspectionResult, Item, Problem, RectificationNotice
 from services.actors import Actor
-from services.errors import InvalidInput, NotFound
+from services.errors import InvalidInput
 from services.records import clean_text, log_change, result_for_edit, touch
+from services.rows import existing
 from services.task_views import items_for_assignment
 
 
 async def problem_items(session: AsyncSession, result_id: int) -> list[Item]:
     """The items a problem of this record may concern (the plan's, for this enterprise)."""
-    result = await session.get(InspectionResult, result_id)
-    if result is None:
-        raise NotFound("record.not_found", id=result_id)
+    result = await existing(session, InspectionResult, result_id, "record.not_found")
     assignment = await session.get(Assignment, result.assignment_id)
     assert assignment is not None
     return await items_for_assignment(session, assignment)
@@ -68,9 +67,7 @@ async def problem_for_edit(
     session: AsyncSession, actor: Actor | None, problem_id: int, action: str
 ) -> tuple[Problem, InspectionResult]:
     """A problem and its result, if the actor may change them now."""
-    problem = await session.get(Problem, problem_id)
-    if problem is None:
-        raise NotFound("record.problem_not_found", id=problem_id)
+    problem = await existing(session, Problem, problem_id, "record.problem_not_found")
     result = await result_for_edit(session, actor, problem.result_id, action)
     return problem, result
 

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Assignment, Enterprise, InspectionResult, Plan
 from services import audit
 from services.actors import Actor, audit_name, require_role
-from services.errors import Conflict, NotFound
+from services.errors import Conflict
+from services.rows import existing
 from services.workdays import WorkdayResult, add_working_days
 
 PUBLICATION_WORKING_DAYS = 20  # law: 企业信息公示暂行条例 Art. 6, 14
@@ -86,12 +87,7 @@ async def ready_to_publish(session: AsyncSession, actor: Actor | None) -> list[Q
 
 async def locked_result(session: AsyncSession, result_id: int) -> InspectionResult:
     """The result, locked for a status change (FOR UPDATE on PostgreSQL)."""
-    result = await session.get(
-        InspectionResult, result_id, with_for_update=True, populate_existing=True
-    )
-    if result is None:
-        raise NotFound("record.not_found", id=result_id)
-    return result
+    return await existing(session, InspectionResult, result_id, "record.not_found", lock=True)
 
 
 async def publish(

@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Assignment, InspectionResult, Plan, Problem, ResultCategory, ResultCategoryLink
 from services import audit
 from services.actors import Actor, audit_name
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Conflict, InvalidInput
 from services.publication import publication_due
+from services.rows import existing
 from services.tasks import is_office, require_member
 
 TEAM_EDITABLE = ("not_entered", "draft", "returned")
@@ -41,9 +42,7 @@ async def result_for_edit(
     session: AsyncSession, actor: Actor | None, result_id: int, action: str
 ) -> InspectionResult:
     """The result, if the actor may change it now (team before submission, office after)."""
-    result = await session.get(InspectionResult, result_id)
-    if result is None:
-        raise NotFound("record.not_found", id=result_id)
+    result = await existing(session, InspectionResult, result_id, "record.not_found")
     await require_member(session, actor, result.assignment_id, action)
     _editable(actor, result)
     return result
@@ -53,9 +52,7 @@ async def result_for_view(
     session: AsyncSession, actor: Actor | None, result_id: int
 ) -> InspectionResult:
     """The result, if the actor is in its team or in the office."""
-    result = await session.get(InspectionResult, result_id)
-    if result is None:
-        raise NotFound("record.not_found", id=result_id)
+    result = await existing(session, InspectionResult, result_id, "record.not_found")
     await require_member(session, actor, result.assignment_id, "record.view")
     return result
 
@@ -243,11 +240,7 @@ async def submit(
     session: AsyncSession, actor: Actor | None, result_id: int, now: datetime
 ) -> InspectionResult:
     """Hand the record to the office for review; pressed twice, it is submitted once."""
-    result = await session.get(
-        InspectionResult, result_id, with_for_update=True, populate_existing=True
-    )
-    if result is None:
-        raise NotFound("record.not_found", id=result_id)
+    result = await existing(session, InspectionResult, result_id, "record.not_found", lock=True)
     await require_member(session, actor, result.assignment_id, "record.submit")
     if result.status not in TEAM_EDITABLE:
         raise Conflict("record.already_submitted", id=result_id)

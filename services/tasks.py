@@ -22,6 +22,7 @@ from models import (
 from services import audit
 from services.actors import Actor, audit_name, require_role
 from services.errors import NotAllowed, NotFound
+from services.rows import existing
 from services.task_views import TaskView, views
 
 
@@ -53,9 +54,7 @@ async def require_member(
     session: AsyncSession, actor: Actor | None, assignment_id: int, action: str
 ) -> Assignment:
     """The assignment, if the actor is in its team or in the office; else NotMember."""
-    assignment = await session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound("task.not_found", id=assignment_id)
+    assignment = await existing(session, Assignment, assignment_id, "task.not_found")
     if is_office(actor):
         return assignment
     assert actor is not None
