@@ -55,6 +55,18 @@ class Reminder:
     params: dict[str, str]
 
 
+def _each(
+    kind: str, ref: object, users: list[int], day: date, params: dict[str, str]
+) -> list[Reminder]:
+    """One reminder of a kind for each user, keyed `remind:<kind>:<ref>:<user>`."""
+    return [
+        Reminder(
+            f"remind.{kind}", f"remind:{kind}:{ref}:{u}", u, at_nine(day), f"remind.{kind}", params
+        )
+        for u in users
+    ]
+
+
 async def _team(session: AsyncSession, assignment_id: int) -> list[int]:
     rows = await session.scalars(
         select(User.id)
@@ -87,17 +99,8 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
     for assignment_id, name, end in rows:
         day = working_days_before(end, WINDOW_DAYS)
         if soon(day):
-            for user in await _team(session, assignment_id):
-                out.append(
-                    Reminder(
-                        "remind.window",
-                        f"remind:window:{assignment_id}:{user}",
-                        user,
-                        at_nine(day),
-                        "remind.window",
-                        {"enterprise": name, "end": end.isoformat()},
-                    )
-                )
+            params = {"enterprise": name, "end": end.isoformat()}
+            out += _each("window", assignment_id, await _team(session, assignment_id), day, params)
     # Orders to correct: due soon to the team; overdue to the coordinators.
     notices = await session.execute(
         select(
@@ -113,30 +116,11 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
         params = {"number": number, "deadline": deadline.isoformat()}
         day = working_days_before(deadline, NOTICE_DAYS)
         if soon(day):
-            for user in await _team(session, assignment_id):
-                out.append(
-                    Reminder(
-                        "remind.notice",
-                        f"remind:notice:{notice_id}:{deadline}:{user}",
-                        user,
-                        at_nine(day),
-                        "remind.notice",
-                        params,
-                    )
-                )
+            team = await _team(session, assignment_id)
+            out += _each("notice", f"{notice_id}:{deadline}", team, day, params)
         overdue = add_working_days(deadline, 1).day
         if soon(overdue):
-            for user in coordinators:
-                out.append(
-                    Reminder(
-                        "remind.overdue",
-                        f"remind:overdue:{notice_id}:{deadline}:{user}",
-                        user,
-                        at_nine(overdue),
-                        "remind.overdue",
-                        params,
-                    )
-                )
+            out += _each("overdue", f"{notice_id}:{deadline}", coordinators, overdue, params)
     # Publication within 20 working days of the check's end.
     results = await session.execute(
         select(InspectionResult.id, InspectionResult.publish_due, Plan.check_end, Enterprise.name)
@@ -149,17 +133,8 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
         limit = publish_due or add_working_days(end, PUBLISH_LIMIT).day
         day = working_days_before(limit, PUBLISH_DAYS)
         if soon(day):
-            for user in coordinators:
-                out.append(
-                    Reminder(
-                        "remind.publish",
-                        f"remind:publish:{result_id}:{user}",
-                        user,
-                        at_nine(day),
-                        "remind.publish",
-                        {"enterprise": name, "limit": limit.isoformat()},
-                    )
-                )
+            params = {"enterprise": name, "limit": limit.isoformat()}
+            out += _each("publish", result_id, coordinators, day, params)
     # Case decisions due within 90 days of filing.
     cases = await session.execute(
         select(Case.id, Case.number, Case.decision_due).where(Case.status == "open")
@@ -167,17 +142,8 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
     for case_id, number, due in cases:
         day = working_days_before(due, CASE_DAYS)
         if soon(day):
-            for user in coordinators:
-                out.append(
-                    Reminder(
-                        "remind.case",
-                        f"remind:case:{case_id}:{user}",
-                        user,
-                        at_nine(day),
-                        "remind.case",
-                        {"number": number, "due": due.isoformat()},
-                    )
-                )
+            params = {"number": number, "due": due.isoformat()}
+            out += _each("case", case_id, coordinators, day, params)
     return out
 
 
