@@ -43,20 +43,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HEADER = [
-    "企业名称",
-    "统一社会信用代码",
-    "法定代表人",
-    "住所",
-    "所属区域",
-    "行业",
-    "对象类型",
-    "联系人",
-    "联系电话",
-    "信用风险等级",
-    "经营状态",
-    "最近检查日期",
-]
 TOWNS = ["碾伯镇", "雨润镇", "寿乐镇", "高庙镇", "洪水镇", "高店镇", "瞿昙镇", "共和乡"]
 TRADES = [
     ("食品经营者", "批发和零售业"),
@@ -71,11 +57,13 @@ STATUSES = ["存续"] * 46 + ["注销", "吊销", "停业", "迁出"]
 def generate(path: Path, rows: int) -> None:
     """Write the benchmark CSV: believable rows, every credit code valid and distinct."""
     from services.creditcode import CHARSET, make_code
+    from services.imports.columns import SPECS
 
     rng = random.Random(2026)
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(HEADER)
+        # The headers the export writes, so the file is what a clerk would re-import.
+        writer.writerow([c.header for c in SPECS["enterprises"].columns])
         for n in range(rows):
             serial, digits = n, []
             for _ in range(9):  # n in base 31 over the code's character set

@@ -9,12 +9,14 @@ import importlib.util
 import json
 import math
 import random
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from services.draw_engine import (
+    DrawOutcome,
     DrawParams,
     EnterpriseIn,
     InspectorIn,
@@ -76,10 +78,14 @@ WORKED_PARAMS = DrawParams(
 )
 
 
-def worked_record() -> dict[str, object]:
-    outcome = run_draw(
-        WORKED_ENTERPRISES, WORKED_INSPECTORS, WORKED_RECUSALS, WORKED_PARAMS, SEED, SALT
-    )
+def worked_record(
+    enterprises: Sequence[EnterpriseIn] = WORKED_ENTERPRISES,
+    inspectors: Sequence[InspectorIn] = WORKED_INSPECTORS,
+    outcome: DrawOutcome | None = None,
+) -> dict[str, object]:
+    """The worked example's record, built from the rows given (in their order)."""
+    if outcome is None:
+        outcome = run_draw(enterprises, inspectors, WORKED_RECUSALS, WORKED_PARAMS, SEED, SALT)
     return build_record(
         draw_id=7,
         plan_id=3,
@@ -87,8 +93,8 @@ def worked_record() -> dict[str, object]:
         params=WORKED_PARAMS,
         check_start="2026-12-01",
         check_end="2026-12-31",
-        enterprises=WORKED_ENTERPRISES,
-        inspectors=WORKED_INSPECTORS,
+        enterprises=enterprises,
+        inspectors=inspectors,
         recusals=WORKED_RECUSALS,
         seed=SEED,
         salt=SALT,
@@ -196,22 +202,8 @@ def test_shuffled_inputs_give_the_same_outcome_and_record() -> None:
         WORKED_ENTERPRISES, WORKED_INSPECTORS, WORKED_RECUSALS, WORKED_PARAMS, SEED, SALT
     )
     assert outcome == expected
-    record = worked_record()
-    shuffled = build_record(
-        draw_id=7,
-        plan_id=3,
-        plan_name="2026年12月食品经营者联合抽查",
-        params=WORKED_PARAMS,
-        check_start="2026-12-01",
-        check_end="2026-12-31",
-        enterprises=enterprises,
-        inspectors=inspectors,
-        recusals=WORKED_RECUSALS,
-        seed=SEED,
-        salt=SALT,
-        outcome=outcome,
-    )
-    assert json.dumps(shuffled) == json.dumps(record)
+    shuffled = worked_record(enterprises, inspectors, outcome)
+    assert json.dumps(shuffled) == json.dumps(worked_record())
 
 
 # --- Hashes ------------------------------------------------------------------------------
