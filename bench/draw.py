@@ -47,15 +47,16 @@ def _setup(db: Path, enterprises: int, inspectors: int, rounds: int) -> list[int
     """Create the schema, the directories and one identical plan over everything per round;
     return the plan ids."""
     from bot.app import build_app
-    from bot.db import unit_of_work
     from bot.settings import Settings
-    from services import creditcode, demo_data, plans
+    from handlers.core.db import unit_of_work
+    from services.directory import creditcode, demo_data
+    from services.draw import plans
 
     url = f"sqlite+aiosqlite:///{db}"
 
     async def schema_and_lists() -> None:
         app = await build_app(Settings(_env_file=None, database_url=url))
-        from services import demo
+        from services.directory import demo
 
         async with unit_of_work(app.sessions) as session:
             # Departments and the 20 joint items of the demo district.
@@ -143,9 +144,10 @@ def _setup(db: Path, enterprises: int, inspectors: int, rounds: int) -> list[int
 
 def _child_ours(db: Path, plan_id: int) -> dict[str, float]:
     from bot.app import build_app
-    from bot.db import unit_of_work
     from bot.settings import Settings
-    from services import draw_run, draws
+    from handlers.core.db import unit_of_work
+    from services.draw import freeze
+    from services.draw import run as draw_run
 
     async def run() -> tuple[float, int]:
         app = await build_app(
@@ -153,7 +155,7 @@ def _child_ours(db: Path, plan_id: int) -> dict[str, float]:
         )
         start = time.perf_counter()
         async with unit_of_work(app.sessions) as session:
-            frozen, lists = await draws.freeze_keeping_lists(
+            frozen, lists = await freeze.freeze_keeping_lists(
                 session, None, plan_id, datetime.now(UTC)
             )
         async with unit_of_work(app.sessions) as session:
@@ -201,7 +203,7 @@ class _ChildrenPeak(threading.Thread):
             for pid in pids:
                 try:
                     # Between fork and exec a child still shares this process's memory.
-                    if b"services.draw_worker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    if b"services.draw.worker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
                         continue
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:

@@ -56,8 +56,8 @@ STATUSES = ["存续"] * 46 + ["注销", "吊销", "停业", "迁出"]
 
 def generate(path: Path, rows: int) -> None:
     """Write the benchmark CSV: believable rows, every credit code valid and distinct."""
-    from services.creditcode import CHARSET, make_code
-    from services.imports.columns import SPECS
+    from services.directory.creditcode import CHARSET, make_code
+    from services.directory.imports.columns import SPECS
 
     rng = random.Random(2026)
     with path.open("w", encoding="utf-8-sig", newline="") as f:
@@ -101,9 +101,9 @@ async def _migrate(url: str, data_dir: Path) -> None:
 async def _child(url: str, data_dir: Path, source: Path) -> None:
     """Import `source` through the service; print its figures as JSON."""
     from bot.app import build_app
-    from bot.db import unit_of_work
     from bot.settings import Settings
-    from services.imports import import_file
+    from handlers.core.db import unit_of_work
+    from services.directory.imports import import_file
 
     settings = Settings(_env_file=None, database_url=url, data_dir=data_dir)
     app = await build_app(settings, upgrade=False)

@@ -138,20 +138,20 @@ def _setup(db: Path, enterprises: int, findings: int) -> None:
 
 def _ours(db: Path) -> tuple[float, float]:
     from bot.app import build_app
-    from bot.db import unit_of_work
     from bot.settings import Settings
-    from services import charts, reports
+    from handlers.core.db import unit_of_work
+    from services.reports import charts, summary
 
     async def run() -> tuple[float, float]:
         app = await build_app(
             Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{db}"), upgrade=False
         )
         async with unit_of_work(app.sessions, write=False) as session:  # warm the connection
-            await reports.figures(session, reports.Period(*WEEK), TODAY)
+            await summary.figures(session, summary.Period(*WEEK), TODAY)
         begin = time.perf_counter()
         async with unit_of_work(app.sessions, write=False) as session:
-            week = await reports.figures(session, reports.Period(*WEEK), TODAY)
-            year = await reports.figures(session, reports.Period(*YEAR), TODAY)
+            week = await summary.figures(session, summary.Period(*WEEK), TODAY)
+            year = await summary.figures(session, summary.Period(*YEAR), TODAY)
         elapsed = time.perf_counter() - begin
         begin = time.perf_counter()
         charts.weekly_chart(week, year)

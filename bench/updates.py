@@ -46,7 +46,7 @@ FIRST_USER = 500_000
 async def _district(app: Any, users: int) -> None:
     """One department, one item, enough shops for about three tasks per inspector, `users`
     inspectors with Telegram accounts, and the plan drawn."""
-    from bot.db import unit_of_work
+    from handlers.core.db import unit_of_work
     from models import (
         Department,
         Enterprise,
@@ -57,7 +57,10 @@ async def _district(app: Any, users: int) -> None:
         User,
         UserRole,
     )
-    from services import creditcode, draw_run, draws, plans
+    from services.directory import creditcode
+    from services.draw import freeze as draws
+    from services.draw import plans
+    from services.draw import run as draw_run
 
     async with unit_of_work(app.sessions) as session:
         dept = Department(code="SCJG", name="乐都区市场监督管理局")
@@ -166,8 +169,8 @@ def _baseline_application(app: Any, config: Any) -> Any:
     from telegram import Update
     from telegram.ext import ContextTypes, TypeHandler
 
-    from bot.db import unit_of_work
     from bot.telegram import application_builder
+    from handlers.core.db import unit_of_work
     from models import PlatformAccount, ProcessedUpdate
 
     # The same queue in front of the database as ours (one writer at a time on SQLite).
@@ -236,7 +239,7 @@ async def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING)
     from bot.app import build_app
     from bot.settings import Settings
-    from services.clock import ManualClock
+    from services.common.clock import ManualClock
 
     with tempfile.TemporaryDirectory(prefix="jc-bench-updates-") as folder:
         workdir = Path(folder)

@@ -9,19 +9,19 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import migrate
-from bot.db import create_engine, create_sessionmaker
 from bot.settings import Settings
-from handlers import admin as admin_handlers
-from handlers import core as core_handlers
-from handlers import draw as draw_handlers
-from handlers import imports as import_handlers
-from handlers import meetings as meeting_handlers
-from handlers import plan as plan_handlers
-from handlers import records as record_handlers
-from handlers import reports as report_handlers
-from handlers.dispatch import Core
-from handlers.router import Router
-from services.clock import Clock, SystemClock
+from handlers.accounts import basics as core_handlers
+from handlers.accounts import invites as admin_handlers
+from handlers.core.db import create_engine, create_sessionmaker
+from handlers.core.dispatch import Core
+from handlers.core.router import Router
+from handlers.directory import imports as import_handlers
+from handlers.draw import commands as draw_handlers
+from handlers.draw import plan as plan_handlers
+from handlers.meetings import commands as meeting_handlers
+from handlers.records import feature as record_handlers
+from handlers.reports import commands as report_handlers
+from services.common.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 

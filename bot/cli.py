@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from bot import cli_draw, cli_import, cli_records
 from bot.app import App, build_app
 from bot.cli_types import Runner
-from bot.db import unit_of_work
 from bot.settings import Settings
-from services import audit, demo, invites
-from services.clock import local_today
+from handlers.core.db import unit_of_work
+from services.accounts import invites
+from services.common import audit
+from services.common.clock import local_today
+from services.directory import demo
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,15 +147,15 @@ async def _invite(app: App, args: argparse.Namespace) -> int:
 async def _report(app: App, args: argparse.Namespace) -> int:
     from datetime import date
 
-    from services import reports
+    from services.reports import summary
 
     today = local_today(app.clock)
     end = (
         min(date(args.year, 12, 31), today) if args.year == today.year else date(args.year, 12, 31)
     )
     async with unit_of_work(app.sessions, write=False) as session:
-        figures = await reports.figures(session, reports.Period(date(args.year, 1, 1), end), today)
-    print(reports.annual_paragraph(figures))
+        figures = await summary.figures(session, summary.Period(date(args.year, 1, 1), end), today)
+    print(summary.annual_paragraph(figures))
     return 0
 
 
@@ -191,12 +193,12 @@ async def _main(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse the arguments, run the subcommand, return its exit status."""
     args = build_parser().parse_args(argv)
-    from services.errors import DomainError
+    from services.common.errors import DomainError
 
     try:
         return asyncio.run(_main(args))
     except DomainError as exc:
-        from handlers.i18n import t
+        from handlers.core.i18n import t
 
         print(t("zh", exc.key, **exc.params), file=sys.stderr)
         return 1

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App
-from bot.db import unit_of_work
-from services import draw_record, draw_run, draws, plans
-from services.errors import InvalidInput
+from handlers.core.db import unit_of_work
+from services.common.errors import InvalidInput
+from services.draw import freeze, plans
+from services.draw import record as draw_record
+from services.draw import run as draw_run
 
 
 def add_parsers(sub: Any) -> None:
@@ -65,7 +67,7 @@ async def run_draw(app: App, args: argparse.Namespace) -> int:
         return _verify_file(args.file)
     if command == "preview":
         async with unit_of_work(app.sessions, write=False) as session:
-            pv = await draws.preview(session, None, args.plan_id)
+            pv = await freeze.preview(session, None, args.plan_id)
         print(
             json.dumps(
                 {
@@ -84,7 +86,7 @@ async def run_draw(app: App, args: argparse.Namespace) -> int:
     if command == "run":
         # Two transactions, as in chat: the commitment is stored before anything is drawn.
         async with unit_of_work(app.sessions) as session:
-            frozen, lists = await draws.freeze_keeping_lists(
+            frozen, lists = await freeze.freeze_keeping_lists(
                 session, None, args.plan_id, app.clock.now()
             )
         print(f"承诺 / commitment: {frozen.commitment}")

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import cli_records
 from bot.cli_types import Runner
-from bot.db import unit_of_work
-from handlers.i18n import t
-from handlers.imports import summary_lines
-from services.imports import KINDS, Options, exporter, import_file
+from handlers.core.db import unit_of_work
+from handlers.core.i18n import t
+from handlers.directory.imports import summary_lines
+from services.directory.imports import KINDS, Options, exporter, import_file
 
 if TYPE_CHECKING:
     from bot.app import App

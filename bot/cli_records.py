@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_types import Runner
-from bot.db import unit_of_work
-from services import results_export
+from handlers.core.db import unit_of_work
+from services.records import export
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -55,9 +55,9 @@ def _write(path: Path, data: bytes) -> None:
 async def export_results(app: App, plan_id: int, file: Path | None) -> int:
     """`jointcheck export results --plan ID [FILE]`: the XLSX for the publicity system."""
     async with unit_of_work(app.sessions, write=False) as session:
-        rows = await results_export.plan_results(session, plan_id)
+        rows = await export.plan_results(session, plan_id)
     path = file if file is not None else Path.cwd() / f"results-plan-{plan_id}.xlsx"
-    await asyncio.to_thread(_write, path, results_export.to_xlsx(rows))
+    await asyncio.to_thread(_write, path, export.to_xlsx(rows))
     print(f"已导出 {len(rows)} 条已公示结果 / {len(rows)} published results exported")
     print(path)
     return 0

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
-from bot.db import unit_of_work
-from handlers.i18n import t
-from handlers.model import Attachment, Button, Incoming, Reply
-from services.actors import actor_for_account
-from services.users import ensure_local_account
+from handlers.core.db import unit_of_work
+from handlers.core.i18n import t
+from handlers.core.model import Attachment, Button, Incoming, Reply
+from services.accounts.actors import actor_for_account
+from services.accounts.users import ensure_local_account
 
 PLATFORM = "console"
 FILE_PREFIX = "@file "

@@ -14,11 +14,11 @@ import uvicorn
 from starlette.routing import BaseRoute
 
 from bot.app import App
-from bot.transport import Transport
 from bot.web import create_web_app
 from bot.wecom import WeComCallback, WeComTransport
 from bot.wecom_api import GroupRobot, RobotTransport, WeComClient
 from bot.wecom_crypto import WeComCrypto
+from handlers.core.transport import Transport
 from scheduler.runner import build_scheduler
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.policy import Policy
+from services.common.policy import Policy
 
 
 class Settings(BaseSettings):

@@ -29,7 +29,6 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.app import App
-from bot.db import unit_of_work
 from bot.telegram_config import (
     ALLOWED_UPDATES,
     OFFICIAL_BASE_URL,
@@ -48,11 +47,12 @@ from bot.telegram_transport import (
     read_update,
 )
 from bot.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH, check_secret, webhook_route
-from bot.transport import Transport
-from handlers.dispatch import parse_command
-from handlers.i18n import t
-from handlers.model import Incoming
-from services.actors import actor_for_account
+from handlers.core.db import unit_of_work
+from handlers.core.dispatch import parse_command
+from handlers.core.i18n import t
+from handlers.core.model import Incoming
+from handlers.core.transport import Transport
+from services.accounts.actors import actor_for_account
 
 __all__ = [
     "OFFICIAL_BASE_URL",

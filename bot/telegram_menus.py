@@ -28,12 +28,12 @@ from telegram.constants import BotCommandLimit
 from telegram.error import TelegramError
 
 from bot.app import App
-from bot.db import unit_of_work
 from bot.telegram_transport import PLATFORM
-from handlers.i18n import LANGUAGES, t
-from handlers.router import Command
+from handlers.core.db import unit_of_work
+from handlers.core.i18n import LANGUAGES, t
+from handlers.core.router import Command
 from models import PlatformAccount, User
-from services.actors import Actor, load_actor
+from services.accounts.actors import Actor, load_actor
 
 log = logging.getLogger(__name__)
 

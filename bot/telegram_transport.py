@@ -27,7 +27,7 @@ from telegram import (
 from telegram.constants import ChatType, FileSizeLimit, MessageLimit
 from telegram.error import BadRequest, ChatMigrated
 
-from handlers.model import Attachment, Incoming, Reply
+from handlers.core.model import Attachment, Incoming, Reply
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
-from bot.db import unit_of_work
-from services import results_export
+from handlers.core.db import unit_of_work
+from services.records import export
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def _e(value: object) -> str:
 
 
 def _query(request: Request) -> str:
-    return request.query_params.get("q", "").strip()[: results_export.MAX_QUERY]
+    return request.query_params.get("q", "").strip()[: export.MAX_QUERY]
 
 
 def _page_number(request: Request) -> int:
@@ -79,19 +79,19 @@ def _link(path: str, **params: object) -> str:
     return path + ("?" + urlencode(kept) if kept else "")
 
 
-def _rows_html(rows: list[results_export.PublicRow]) -> str:
+def _rows_html(rows: list[export.PublicRow]) -> str:
     out = []
     for row in rows:
-        cells = zip(results_export.HEADERS_ZH, row.cells(), strict=True)
+        cells = zip(export.HEADERS_ZH, row.cells(), strict=True)
         tds = "".join(f'<td data-label="{_e(h)}">{_e(c) or "-"}</td>' for h, c in cells)
         out.append(f"<tr>{tds}</tr>")
     return "\n".join(out)
 
 
-def render_page(rows: list[results_export.PublicRow], query: str, page: int, total: int) -> str:
+def render_page(rows: list[export.PublicRow], query: str, page: int, total: int) -> str:
     """The public page as HTML; every value escaped."""
-    pages = max(1, -(-total // results_export.PAGE_SIZE))
-    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in results_export.HEADERS_ZH)
+    pages = max(1, -(-total // export.PAGE_SIZE))
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in export.HEADERS_ZH)
     if rows:
         table = (
             f"<table><thead><tr>{head}</tr></thead>\n<tbody>\n{_rows_html(rows)}\n</tbody></table>"
@@ -119,7 +119,7 @@ def render_page(rows: list[results_export.PublicRow], query: str, page: int, tot
 共 {total} 条，第 {page}/{pages} 页。</p>
 <form method="get" action="/results" role="search">
 <label for="q">企业名称或统一社会信用代码</label>
-<input id="q" name="q" type="search" maxlength="{results_export.MAX_QUERY}" value="{_e(query)}">
+<input id="q" name="q" type="search" maxlength="{export.MAX_QUERY}" value="{_e(query)}">
 <button type="submit">查询</button>
 </form>
 <p><a href="{csv_link}" download>下载 CSV</a></p>
@@ -149,26 +149,24 @@ def create_web_app(app: App, *, extra_routes: Sequence[BaseRoute] | None = None)
     async def results_page(request: Request) -> Response:
         query, page = _query(request), _page_number(request)
         async with unit_of_work(app.sessions, write=False) as session:
-            total = await results_export.count_published(session, query)
-            rows = await results_export.published(
+            total = await export.count_published(session, query)
+            rows = await export.published(
                 session,
                 query,
-                limit=results_export.PAGE_SIZE,
-                offset=(page - 1) * results_export.PAGE_SIZE,
+                limit=export.PAGE_SIZE,
+                offset=(page - 1) * export.PAGE_SIZE,
             )
         return HTMLResponse(render_page(rows, query, page, total), headers=SECURITY_HEADERS)
 
     async def results_csv(request: Request) -> Response:
         query = _query(request)
         async with unit_of_work(app.sessions, write=False) as session:
-            rows = await results_export.published(session, query, limit=CSV_LIMIT)
+            rows = await export.published(session, query, limit=CSV_LIMIT)
         headers = {
             **SECURITY_HEADERS,
             "Content-Disposition": 'attachment; filename="results.csv"',
         }
-        return Response(
-            results_export.to_csv(rows), media_type="text/csv; charset=utf-8", headers=headers
-        )
+        return Response(export.to_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),

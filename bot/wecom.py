@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.db import unit_of_work
 from bot.wecom_api import WeComApiError, WeComClient
 from bot.wecom_crypto import WeComCrypto, WeComCryptoError
-from handlers.dispatch import Core
-from handlers.model import Attachment, Incoming, Reply
+from handlers.core.db import unit_of_work
+from handlers.core.dispatch import Core
+from handlers.core.model import Attachment, Incoming, Reply
 from models import ProcessedUpdate
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from handlers.model import Reply
+from handlers.core.model import Reply
 
 log = logging.getLogger(__name__)
 

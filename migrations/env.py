@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.db import create_engine
+from handlers.core.db import create_engine
 from models import Base
 
 config = context.config

@@ -9,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import unit_of_work
-from bot.transport import Transport
-from handlers.i18n import t
-from handlers.model import Button, Reply
+from handlers.core.db import unit_of_work
+from handlers.core.i18n import t
+from handlers.core.model import Button, Reply
+from handlers.core.transport import Transport
 from models import PlatformAccount, User, UserRole
-from services import outbox
-from services.clock import SHANGHAI, Clock
+from services.common.clock import SHANGHAI, Clock
+from services.messaging import outbox
 
 log = logging.getLogger(__name__)
 DEFAULT_GRACE = timedelta(hours=1)
@@ -51,7 +51,7 @@ async def render(
     """The replies of a message in the recipient's language, computed when sent."""
     payload = message.payload
     if payload.get("render") == "weekly_summary":
-        from handlers.reports import weekly_summary
+        from handlers.reports.commands import weekly_summary
 
         return await weekly_summary(session, lang, clock.now().astimezone(SHANGHAI).date())
     text = t(lang, payload.get("key", ""), **payload.get("params", {}))

@@ -10,10 +10,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from bot.transport import Transport
+from handlers.core.transport import Transport
 from scheduler.delivery import deliver_due
 from scheduler.sweeps import sweep
-from services.clock import Clock
+from services.common.clock import Clock
 
 DELIVERY_SECONDS = 10
 SWEEP_SECONDS = 60

@@ -7,10 +7,11 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import ProcessedUpdate, UserRole
-from services import deadlines, outbox
-from services.clock import SHANGHAI, Clock
+from services.common.clock import SHANGHAI, Clock
+from services.messaging import outbox
+from services.records import deadlines
 
 
 def next_summary(now: datetime, weekday: int, at: time) -> datetime:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import App, build_app
 from bot.settings import Settings
-from services.clock import ManualClock
+from services.common.clock import ManualClock
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "TEST_DATABASE_URL"

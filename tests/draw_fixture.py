@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.app import App
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import (
     Department,
     Enterprise,
@@ -17,7 +17,8 @@ from models import (
     User,
     UserRole,
 )
-from services import creditcode, plans
+from services.directory import creditcode
+from services.draw import plans
 
 CHECK_START, CHECK_END = date(2026, 12, 1), date(2026, 12, 31)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.db import unit_of_work
-from handlers.model import Incoming, Reply
+from handlers.core.db import unit_of_work
+from handlers.core.model import Incoming, Reply
 from models import Base
-from services import demo
-from services.clock import local_today
+from services.common.clock import local_today
+from services.directory import demo
 
 
 async def row_counts(app: App) -> dict[str, int]:
@@ -29,7 +29,7 @@ async def load_demo(app: App) -> None:
 
 async def console_account(app: App, login: str) -> None:
     """Bind the console account of a demo login."""
-    from services.users import ensure_local_account
+    from services.accounts.users import ensure_local_account
 
     async with unit_of_work(app.sessions) as session:
         await ensure_local_account(session, "console", login, app.clock.now())

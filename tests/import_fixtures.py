@@ -12,11 +12,11 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.app import App
-from bot.db import unit_of_work
-from handlers.i18n import t
+from handlers.core.db import unit_of_work
+from handlers.core.i18n import t
 from models import Department, Enterprise, User, UserRole
-from services import creditcode
-from services.imports import ImportReport, Options, import_file
+from services.directory import creditcode
+from services.directory.imports import ImportReport, Options, import_file
 from tests.helpers import console_account
 
 ENTERPRISE_HEADER = [

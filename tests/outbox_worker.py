@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.db import create_engine, create_sessionmaker
-from handlers.model import Reply
+from handlers.core.db import create_engine, create_sessionmaker
+from handlers.core.model import Reply
 from scheduler.delivery import deliver_due
-from services.clock import SystemClock
+from services.common.clock import SystemClock
 
 
 class FileTransport:

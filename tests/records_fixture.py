@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import App
-from bot.db import unit_of_work
-from handlers.model import Attachment, Incoming, Reply
+from handlers.core.db import unit_of_work
+from handlers.core.model import Attachment, Incoming, Reply
 from models import (
     Assignment,
     AssignmentMember,
@@ -31,9 +31,12 @@ from models import (
     User,
     UserRole,
 )
-from services import creditcode, draw_run, draws, plans, problems, publication, records, review
-from services.actors import Actor, actor_for_login
-from services.clock import local_today
+from services.accounts.actors import Actor, actor_for_login
+from services.common.clock import local_today
+from services.directory import creditcode
+from services.draw import freeze as draws
+from services.draw import plans, run
+from services.records import problems, publication, results, review
 from tests.helpers import console_account
 
 DEPARTMENTS = {"X": "乐都区市场监督管理局", "Y": "乐都区卫生健康局", "Z": "乐都区公安局"}
@@ -153,7 +156,7 @@ async def drawn_plan(app: App, today: date, **overrides: Any) -> int:
     async with unit_of_work(app.sessions) as session:
         frozen = await draws.freeze(session, None, plan.id, app.clock.now())
     async with unit_of_work(app.sessions) as session:
-        await draw_run.execute(session, None, frozen.id, "", app.clock.now())
+        await run.execute(session, None, frozen.id, "", app.clock.now())
     return plan.id
 
 
@@ -248,15 +251,15 @@ async def submitted(
     now = app.clock.now()
     today = local_today(app.clock)
     async with unit_of_work(app.sessions) as session:
-        opened = await records.open_record(session, member, team.assignment_id, today, now)
+        opened = await results.open_record(session, member, team.assignment_id, today, now)
         rid = opened.result.id
         for c in categories:
             cid = await session.scalar(select(ResultCategory.id).where(ResultCategory.code == c))
             assert cid is not None
-            await records.set_category(session, member, rid, cid, True, now)
+            await results.set_category(session, member, rid, cid, True, now)
         if problem:
             await problems.add_problem(session, member, rid, None, problem, now)
-        await records.submit(session, member, rid, now)
+        await results.submit(session, member, rid, now)
     return rid
 
 

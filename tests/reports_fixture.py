@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.app import App
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import (
     Assignment,
     Case,

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 
 from bot.app import App
-from bot.db import unit_of_work
 from bot.telegram import SECRET_HEADER, WEBHOOK_PATH, TelegramBot, TelegramConfig
+from handlers.core.db import unit_of_work
 from models import PlatformAccount, User, UserRole
 from tests.fake_telegram import FakeTelegram
 

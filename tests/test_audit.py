@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import delete, select, update
 
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import AuditEntry
-from services import audit
+from services.common import audit
 from tests.helpers import console_account, load_demo, say
 
 ROOT = Path(__file__).resolve().parent.parent

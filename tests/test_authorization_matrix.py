@@ -14,15 +14,20 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.app import App, build_router
-from bot.db import unit_of_work
-from handlers.i18n import t
-from handlers.model import Incoming, Reply
-from handlers.router import FLOW_BUTTON
+from handlers.core.db import unit_of_work
+from handlers.core.i18n import t
+from handlers.core.model import Incoming, Reply
+from handlers.core.router import FLOW_BUTTON
 from models import Inspector, PlatformAccount, User
-from services import conversations, draw_run, draws, invites, meetings, plans, publication, review
-from services.actors import Actor, actor_for_account
-from services.conversations import State
-from services.errors import NotAllowed
+from services.accounts import invites
+from services.accounts.actors import Actor, actor_for_account
+from services.common.errors import NotAllowed
+from services.draw import freeze as draws
+from services.draw import plans, run
+from services.meetings import schedule
+from services.messaging import conversations
+from services.messaging.conversations import State
+from services.records import publication, review
 from tests import draw_fixture as fx
 from tests.helpers import row_counts
 from tests.telegram_helpers import add_user, bind_telegram
@@ -295,12 +300,12 @@ async def test_the_services_refuse_on_their_own(app: App) -> None:
         "plan": lambda s, a: plans.create_plan(s, a, spec, now),
         "preview": lambda s, a: draws.preview(s, a, plan_id),
         "freeze": lambda s, a: draws.freeze(s, a, plan_id, now),
-        "draw": lambda s, a: draw_run.execute(s, a, 1, "", now),
-        "void": lambda s, a: draw_run.void(s, a, 1, "理由", now),
+        "draw": lambda s, a: run.execute(s, a, 1, "", now),
+        "void": lambda s, a: run.void(s, a, 1, "理由", now),
         "approve": lambda s, a: review.approve(s, a, 1, now),
         "return": lambda s, a: review.return_to_team(s, a, 1, "理由", now),
         "publish": lambda s, a: publication.publish(s, a, 1, now),
-        "cancel meeting": lambda s, a: meetings.cancel(s, a, 1, "理由", now),
+        "cancel meeting": lambda s, a: schedule.cancel(s, a, 1, "理由", now),
     }
     needs = {"invite": "admin"}
     wrong = []

@@ -7,9 +7,9 @@ import asyncio
 from sqlalchemy import select
 
 from bot.app import build_app
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import Counter
-from services.counters import next_value
+from services.common.counters import next_value
 
 WRITERS = 20
 ROUNDS = 10

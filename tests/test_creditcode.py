@@ -2,8 +2,8 @@
 
 import pytest
 
-from services import creditcode
-from services.creditcode import InvalidCreditCode, ReasonKey
+from services.directory import creditcode
+from services.directory.creditcode import InvalidCreditCode, ReasonKey
 
 VALID = [
     "914403001922038216",

@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import OutboxMessage
 from scheduler.delivery import deliver_due
 from scheduler.sweeps import sweep
-from services import cases, notices, publication, records, review
-from services.clock import SHANGHAI, ManualClock, local_today
+from services.common.clock import SHANGHAI, ManualClock, local_today
+from services.records import cases, notices, publication, results, review
 from tests import records_fixture as rf
 from tests.helpers import console_account
 from tests.test_meetings import Inbox
@@ -53,7 +53,7 @@ async def draft(app: App, team: rf.Team) -> int:
     """The team starts its record; the result id."""
     member = await rf.actor(app, team.logins[0])
     async with unit_of_work(app.sessions) as session:
-        opened = await records.open_record(
+        opened = await results.open_record(
             session, member, team.assignment_id, local_today(app.clock), app.clock.now()
         )
     return opened.result.id

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import Department, Enterprise, Inspector, User, UserRole
-from services import creditcode
+from services.directory import creditcode
 from tests.helpers import load_demo, row_counts
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db import unit_of_work
-from handlers.model import Incoming
+from handlers.core.db import unit_of_work
+from handlers.core.model import Incoming
 from models import AuditEntry, User
 from tests.helpers import console_account, load_demo, row_counts, say, texts
 

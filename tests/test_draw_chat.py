@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import Draw
 from tests import draw_fixture as fx
 from tests.helpers import console_account, say, texts

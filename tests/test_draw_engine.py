@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from services.draw_engine import (
+from services.draw.engine import (
     DrawOutcome,
     DrawParams,
     EnterpriseIn,
@@ -29,7 +29,7 @@ from services.draw_engine import (
     run_draw,
     snapshot_hash,
 )
-from services.draw_verify import build_record, verify_record
+from services.draw.verify import build_record, verify_record
 
 SEED = bytes(range(32))
 SALT = "20261201"

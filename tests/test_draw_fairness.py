@@ -12,7 +12,7 @@ from collections import Counter
 from fractions import Fraction
 from statistics import NormalDist
 
-from services.draw_engine import (
+from services.draw.engine import (
     DrawParams,
     EnterpriseIn,
     InspectorIn,

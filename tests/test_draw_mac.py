@@ -8,8 +8,8 @@ import importlib
 
 import pytest
 
-from services import draw_mac
-from services.draw_mac import PreparedMac
+from services.draw import mac
+from services.draw.mac import PreparedMac
 
 
 @pytest.mark.parametrize("key", [b"", b"k" * 32, b"long" * 40])  # 160 bytes: hashed first
@@ -29,6 +29,6 @@ def test_without_cpythons_own_sha256_hashlib_serves(monkeypatch: pytest.MonkeyPa
         raise ImportError(name)
 
     monkeypatch.setattr(importlib, "import_module", missing)
-    assert draw_mac._fastest_sha256() is hashlib.sha256
+    assert mac._fastest_sha256() is hashlib.sha256
     rank, _ = PreparedMac(b"key", b"p:").lowest([b"m"], 1)[0]
     assert rank == hmac.digest(b"key", b"p:m", "sha256")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from services import draw_parallel
-from services.draw_engine import rank_here
-from services.draw_parallel import rank_split
+from services.draw import parallel as draw_parallel
+from services.draw.engine import rank_here
+from services.draw.parallel import rank_split
 
 KEY = bytes(range(32))
 

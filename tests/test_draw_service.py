@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_app
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import Assignment, AuditEntry, Draw, OutboxMessage, Plan
-from services import draw_record, draw_run, draws
-from services.errors import Conflict, InvalidInput
+from services.common.errors import Conflict, InvalidInput
+from services.draw import freeze as draws
+from services.draw import record as draw_record
+from services.draw import run
 from tests import draw_fixture as fx
 
 
@@ -19,7 +21,7 @@ async def _draw(app, plan_id: int, salt: str = "") -> Draw:  # type: ignore[no-u
     async with unit_of_work(app.sessions) as session:
         frozen = await draws.freeze(session, None, plan_id, app.clock.now())
     async with unit_of_work(app.sessions) as session:
-        return await draw_run.execute(session, None, frozen.id, salt, app.clock.now())
+        return await run.execute(session, None, frozen.id, salt, app.clock.now())
 
 
 async def _record(app, draw_id: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -161,9 +163,9 @@ async def test_void_needs_a_reason_and_a_new_draw_needs_a_new_freeze(app) -> Non
     first = await _draw(app, plan_id)
     with pytest.raises(InvalidInput):
         async with unit_of_work(app.sessions) as session:
-            await draw_run.void(session, None, first.id, " ", app.clock.now())
+            await run.void(session, None, first.id, " ", app.clock.now())
     async with unit_of_work(app.sessions) as session:
-        await draw_run.void(session, None, first.id, "名单录入错误", app.clock.now())
+        await run.void(session, None, first.id, "名单录入错误", app.clock.now())
     async with unit_of_work(app.sessions, write=False) as session:
         plan = await session.get(Plan, plan_id)
         statuses = set((await session.scalars(select(Assignment.status))).all())
@@ -203,7 +205,7 @@ async def test_concurrent_execution_of_one_frozen_draw_draws_once(app) -> None:
 
     async def execute() -> Draw:
         async with unit_of_work(app.sessions) as session:
-            return await draw_run.execute(session, None, frozen.id, "1", app.clock.now())
+            return await run.execute(session, None, frozen.id, "1", app.clock.now())
 
     results = await asyncio.gather(execute(), execute(), return_exceptions=True)
     assert sum(isinstance(r, Draw) for r in results) == 1
@@ -226,7 +228,7 @@ async def test_draw_interrupted_after_freeze_completes_after_restart(
     second = await build_app(settings_for(db_url), clock=clock)
     try:
         async with unit_of_work(second.sessions) as session:
-            drawn = await draw_run.execute(session, None, frozen.id, "", second.clock.now())
+            drawn = await run.execute(session, None, frozen.id, "", second.clock.now())
         record = await _record(second, drawn.id)
         assert record["commitment"] == frozen.commitment
         assert draw_record.verify(record) == []
@@ -254,7 +256,7 @@ async def test_crash_mid_draw_leaves_no_partial_draw(app) -> None:
     try:
         with pytest.raises(RuntimeError):
             async with unit_of_work(app.sessions) as session:
-                await draw_run.execute(session, None, frozen.id, "", app.clock.now())
+                await run.execute(session, None, frozen.id, "", app.clock.now())
     finally:
         event.remove(Session, "before_flush", crash)
     async with unit_of_work(app.sessions, write=False) as session:
@@ -263,7 +265,7 @@ async def test_crash_mid_draw_leaves_no_partial_draw(app) -> None:
     assert assignments == 0
     assert draw is not None and draw.status == "frozen"
     async with unit_of_work(app.sessions) as session:
-        done = await draw_run.execute(session, None, frozen.id, "", app.clock.now())
+        done = await run.execute(session, None, frozen.id, "", app.clock.now())
     assert done.status == "final"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 from bot.app import build_router
-from handlers.i18n import CATALOG, t
+from handlers.core.i18n import CATALOG, t
 
 
 def _fields(template: str) -> set[str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.db import unit_of_work
-from handlers.model import Attachment, Incoming, Reply
+from handlers.core.db import unit_of_work
+from handlers.core.model import Attachment, Incoming, Reply
 from models import Enterprise
 from tests.helpers import row_counts, say, texts
 from tests.import_fixtures import (
@@ -115,7 +115,7 @@ async def test_the_console_imports_a_path(app, tmp_path: Path) -> None:
 
 
 async def test_a_path_is_refused_on_other_platforms(app) -> None:
-    from services.users import ensure_local_account
+    from services.accounts.users import ensure_local_account
 
     await user(app, "coord", "coordinator")
     async with unit_of_work(app.sessions) as session:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.db import unit_of_work
-from services.imports import KINDS, exporter
-from services.imports.columns import SPECS
-from services.imports.schemas import ColumnValidator
-from services.imports.writers import neutralise, unneutralise
+from handlers.core.db import unit_of_work
+from services.directory.imports import KINDS, exporter
+from services.directory.imports.columns import SPECS
+from services.directory.imports.schemas import ColumnValidator
+from services.directory.imports.writers import neutralise, unneutralise
 from tests.helpers import load_demo
 from tests.import_fixtures import (
     ENTERPRISE_HEADER,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from handlers.i18n import t
-from services.errors import InvalidInput
+from handlers.core.i18n import t
+from services.common.errors import InvalidInput
 from tests.helpers import row_counts
 from tests.import_fixtures import (
     ENTERPRISE_HEADER,

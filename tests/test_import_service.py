@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import AuditEntry, Department, Enterprise, Inspector, Item, ItemDepartment, Recusal
-from services import audit
-from services.actors import Actor
-from services.errors import InvalidInput, NotAllowed
-from services.imports import import_file, importer, parallel, run
+from services.accounts.actors import Actor
+from services.common import audit
+from services.common.errors import InvalidInput, NotAllowed
+from services.directory.imports import import_file, importer, parallel, run
 from tests.helpers import row_counts
 from tests.import_fixtures import (
     ENTERPRISE_HEADER,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from handlers.i18n import CATALOG
-from services.imports.schemas import ColumnValidator, EnterpriseRow, InspectorRow
-from services.imports.values import (
+from handlers.core.i18n import CATALOG
+from services.directory.imports.schemas import ColumnValidator, EnterpriseRow, InspectorRow
+from services.directory.imports.values import (
     ClerkDate,
     EnterpriseStatus,
     InspectorStatus,

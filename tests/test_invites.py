@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.db import unit_of_work
-from handlers.model import Incoming
-from services import invites
+from handlers.core.db import unit_of_work
+from handlers.core.model import Incoming
+from services.accounts import invites
 from tests.helpers import load_demo, texts
 
 

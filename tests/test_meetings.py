@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import build_app
-from bot.db import unit_of_work
-from handlers.model import Reply
+from handlers.core.db import unit_of_work
+from handlers.core.model import Reply
 from models import Meeting, MeetingParticipant, OutboxMessage
 from scheduler.delivery import deliver_due
-from services import meetings
+from services.meetings import schedule
 from tests.helpers import console_account, load_demo, say, texts
 
 START = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
@@ -38,7 +38,7 @@ async def _meeting(app, departments=("WSJK",)) -> int:  # type: ignore[no-untype
     for login in ("coord", "insp20", "insp21"):  # insp20.. are 卫生健康局 officers in the demo
         await console_account(app, login)
     async with unit_of_work(app.sessions) as session:
-        meeting = await meetings.create(
+        meeting = await schedule.create(
             session,
             None,
             kind="topical",
@@ -112,7 +112,7 @@ async def test_rescheduling_moves_the_reminders(app) -> None:
     meeting_id = await _meeting(app)
     later = START + timedelta(days=2)
     async with unit_of_work(app.sessions) as session:
-        await meetings.reschedule(session, None, meeting_id, later, app.clock.now())
+        await schedule.reschedule(session, None, meeting_id, later, app.clock.now())
     inbox = Inbox()
     await _deliver(app, inbox)
     assert any("会议改期" in t for t in inbox.texts_for("insp20"))
@@ -127,7 +127,7 @@ async def test_rescheduling_moves_the_reminders(app) -> None:
 async def test_cancelling_withdraws_the_reminders_and_tells_everyone(app) -> None:
     meeting_id = await _meeting(app)
     async with unit_of_work(app.sessions) as session:
-        await meetings.cancel(session, None, meeting_id, "议题推迟", app.clock.now())
+        await schedule.cancel(session, None, meeting_id, "议题推迟", app.clock.now())
     inbox = Inbox()
     app.clock.set(START)
     await _deliver(app, inbox)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from bot import migrate
 from bot.app import build_app
-from bot.db import create_engine, unit_of_work
+from handlers.core.db import create_engine, unit_of_work
 from models import Base, ResultCategory
 
 

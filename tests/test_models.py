@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import Department, Draw, Enterprise, OutboxMessage, Plan
 
 

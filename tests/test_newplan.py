@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import Plan
 from tests.helpers import console_account, load_demo, row_counts, say, texts
 

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.db import unit_of_work
-from handlers.model import Reply
+from handlers.core.db import unit_of_work
+from handlers.core.model import Reply
 from models import OutboxMessage
 from scheduler.delivery import deliver_due
-from services import draw_run, draws
+from services.draw import freeze as draws
+from services.draw import run
 from tests import draw_fixture as fx
 from tests.helpers import console_account
 
@@ -39,7 +40,7 @@ async def _drawn(app) -> None:  # type: ignore[no-untyped-def]
     async with unit_of_work(app.sessions) as session:
         frozen = await draws.freeze(session, None, plan_id, app.clock.now())
     async with unit_of_work(app.sessions) as session:
-        await draw_run.execute(session, None, frozen.id, "", app.clock.now())
+        await run.execute(session, None, frozen.id, "", app.clock.now())
 
 
 async def test_team_members_receive_their_assignment_once(app) -> None:

@@ -14,10 +14,10 @@ from sqlalchemy import update
 
 from bot import cli, cli_records
 from bot.app import App
-from bot.db import unit_of_work
 from bot.web import create_web_app
+from handlers.core.db import unit_of_work
 from models import Enterprise
-from services.results_export import neutralise
+from services.records.export import neutralise
 from tests import records_fixture as rf
 
 # Whatever must never reach the public: risk classes, recusals, certificates, phones, people.
@@ -157,7 +157,7 @@ async def test_export_writes_the_xlsx_for_the_publicity_system(
 
 
 async def test_export_of_an_unknown_plan_is_refused(app: App, tmp_path: Path) -> None:
-    from services.errors import NotFound
+    from services.common.errors import NotFound
 
     with pytest.raises(NotFound):
         await cli_records.export_results(app, 99, tmp_path / "x.xlsx")

@@ -15,7 +15,7 @@ import uvicorn
 from bot.app import build_app
 from bot.settings import Settings
 from bot.web import create_web_app
-from services.clock import local_today
+from services.common.clock import local_today
 from tests import records_fixture as rf
 
 

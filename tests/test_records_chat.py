@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.app import App, build_app
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import (
     AuditEntry,
     Case,
@@ -19,9 +19,9 @@ from models import (
     RectificationNotice,
     ResultCategoryLink,
 )
-from services import evidence
-from services.clock import local_today
-from services.workdays import add_working_days
+from services.common.clock import local_today
+from services.common.workdays import add_working_days
+from services.records import evidence
 from tests import records_fixture as rf
 from tests.helpers import row_counts, say, texts
 
@@ -373,7 +373,7 @@ async def test_english_user_reads_the_record_in_english(app: App) -> None:
 def test_evidence_limits_are_parameters_and_types_are_judged_by_content() -> None:
     import pytest
 
-    from services.errors import InvalidInput
+    from services.common.errors import InvalidInput
 
     assert evidence.check_file(rf.png(1)) == "image/png"
     assert evidence.check_file(rf.jpeg(1)) == "image/jpeg"

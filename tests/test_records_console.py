@@ -14,12 +14,12 @@ import httpx
 from sqlalchemy import func, select
 
 from bot.app import build_app
-from bot.db import unit_of_work
 from bot.settings import Settings
 from bot.web import create_web_app
+from handlers.core.db import unit_of_work
 from models import AuditEntry, Case, EvidenceFile, InspectionResult, Problem, RectificationNotice
-from services import evidence
-from services.clock import local_today
+from services.common.clock import local_today
+from services.records import evidence
 from tests import records_fixture as rf
 
 ROOT = Path(__file__).resolve().parent.parent

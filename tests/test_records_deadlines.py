@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from bot.app import App
-from services import notices, publication, workdays
+from services.common import workdays
+from services.records import notices, publication
 from tests import records_fixture as rf
 from tests.helpers import console_account, texts
 

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import AuditEntry, Case, OutboxMessage, RectificationNotice
-from services import cases, followup, notices
-from services.clock import local_today
-from services.errors import Conflict, InvalidInput
+from services.common.clock import local_today
+from services.common.errors import Conflict, InvalidInput
+from services.records import cases, followup, notices
 from tests import records_fixture as rf
 from tests.helpers import say, texts
 

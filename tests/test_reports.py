@@ -7,21 +7,21 @@ from datetime import date
 
 from matplotlib.ft2font import FT2Font
 
-from bot.db import unit_of_work
-from services import charts, reports
+from handlers.core.db import unit_of_work
+from services.reports import charts, summary
 from tests import reports_fixture as fx
 from tests.helpers import console_account, load_demo, say, texts
 
 
 async def _figures(app, start: date, end: date):  # type: ignore[no-untyped-def]
     async with unit_of_work(app.sessions, write=False) as session:
-        return await reports.figures(session, reports.Period(start, end), date(2026, 11, 25))
+        return await summary.figures(session, summary.Period(start, end), date(2026, 11, 25))
 
 
 async def test_annual_paragraph_matches_the_seed_report(app) -> None:
     await fx.build(app)
     f = await _figures(app, date(2026, 1, 1), date(2026, 12, 31))
-    assert reports.annual_paragraph(f) == (
+    assert summary.annual_paragraph(f) == (
         "推行部门联合“双随机、一公开”监管工作，召开联合执法检查联席会议2次，"
         "深入2家经营企业开展联合执法检查，共查出问题5处，下达责令整改通知书4份，立案查处1次。"
     )
@@ -31,7 +31,7 @@ async def test_a_year_with_zero_cases(app) -> None:
     await fx.build(app)
     f = await _figures(app, date(2025, 1, 1), date(2025, 12, 31))
     assert (f.meetings_held, f.enterprises_inspected, f.cases_filed) == (1, 0, 0)
-    assert "立案查处0次" in reports.annual_paragraph(f)
+    assert "立案查处0次" in summary.annual_paragraph(f)
 
 
 async def test_weekly_figures(app) -> None:
@@ -47,8 +47,8 @@ async def test_weekly_figures(app) -> None:
 
 
 def test_last_full_week() -> None:
-    assert reports.week_of(date(2026, 11, 25)) == reports.Period(*fx.WEEK)
-    assert reports.week_of(date(2026, 11, 23)) == reports.Period(*fx.WEEK)
+    assert summary.week_of(date(2026, 11, 25)) == summary.Period(*fx.WEEK)
+    assert summary.week_of(date(2026, 11, 23)) == summary.Period(*fx.WEEK)
 
 
 def test_chart_is_a_png_drawn_with_the_cjk_font() -> None:
@@ -58,7 +58,7 @@ def test_chart_is_a_png_drawn_with_the_cjk_font() -> None:
     assert all(
         font.get_char_index(ord(ch)) for ch in "联席会议检查企业发现问题责令整改立案查处周报"
     )
-    f = reports.Figures(reports.Period(*fx.WEEK), 1, 2, 5, 4, 1, 3, 1, 0, 2, 2)
+    f = summary.Figures(summary.Period(*fx.WEEK), 1, 2, 5, 4, 1, 3, 1, 0, 2, 2)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph warns; make it fail
         png = charts.weekly_chart(f, f, "zh")

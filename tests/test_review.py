@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import App
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import Assignment, AuditEntry, InspectionResult, OutboxMessage, User
-from services.clock import local_today
+from services.common.clock import local_today
 from tests import records_fixture as rf
 from tests.helpers import console_account, say, texts
 

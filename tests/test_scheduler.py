@@ -9,11 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import OutboxMessage, User
 from scheduler.delivery import deliver_due
 from scheduler.sweeps import next_summary, sweep
-from services import deadlines, outbox
+from services.messaging import outbox
+from services.records import deadlines
 from tests import reports_fixture
 from tests.helpers import console_account, load_demo
 from tests.test_meetings import Inbox

@@ -7,10 +7,12 @@ import zlib
 
 import pytest
 
-from bot.db import unit_of_work
-from services import draw_record, draw_run, draws, snapshot
-from services.draw_engine import InspectorIn
-from services.eligibility import Eligibility
+from handlers.core.db import unit_of_work
+from services.draw import freeze as draws
+from services.draw import record as draw_record
+from services.draw import run, snapshot
+from services.draw.eligibility import Eligibility
+from services.draw.engine import InspectorIn
 from tests import draw_fixture as fx
 
 
@@ -102,7 +104,7 @@ async def test_lists_kept_from_the_freeze_are_those_stored_and_draw_the_same(app
     assert kept.matches(frozen)
     _same(kept.lists, snapshot.unpack(frozen.snapshot_blob))
     async with unit_of_work(app.sessions) as session:
-        drawn = await draw_run.execute(session, None, frozen.id, "8848", app.clock.now(), kept)
+        drawn = await run.execute(session, None, frozen.id, "8848", app.clock.now(), kept)
     async with unit_of_work(app.sessions, write=False) as session:
         record = await draw_record.export_record(session, drawn.id)
     # The record is rebuilt from the stored snapshot and recomputed from scratch.
@@ -118,7 +120,7 @@ async def test_lists_of_another_draw_are_ignored(app) -> None:
     stale = draws.Frozen(frozen.id, "00" * 32, empty)  # same id, another seed
     assert not stale.matches(frozen)
     async with unit_of_work(app.sessions) as session:
-        drawn = await draw_run.execute(session, None, frozen.id, "", app.clock.now(), stale)
+        drawn = await run.execute(session, None, frozen.id, "", app.clock.now(), stale)
     async with unit_of_work(app.sessions, write=False) as session:
         record = await draw_record.export_record(session, drawn.id)
     assert record["result"] and draw_record.verify(record) == []

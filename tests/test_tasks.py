@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import App
-from services.clock import local_today
+from services.common.clock import local_today
 from tests import records_fixture as rf
 from tests.helpers import console_account, say, texts
 

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from bot.app import App
-from services.clock import ManualClock
+from services.common.clock import ManualClock
 from tests import draw_fixture as fx
 from tests.telegram_helpers import add_user, bind_telegram, domain_rows, stack, texts
 

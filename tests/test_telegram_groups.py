@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import OutboxMessage
 from scheduler.delivery import deliver_due
-from services import outbox
+from services.messaging import outbox
 from tests.telegram_helpers import add_user, bind_telegram, stack, texts
 
 GROUP = -1001234567890

@@ -9,7 +9,7 @@ import re
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.db import unit_of_work
+from handlers.core.db import unit_of_work
 from models import PlatformAccount, ProcessedUpdate, User, UserRole
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_helpers import config, fake_server, post, webhook_client

@@ -11,7 +11,6 @@ from pydantic import SecretStr
 from sqlalchemy import update
 
 from bot.app import App
-from bot.db import unit_of_work
 from bot.settings import Settings
 from bot.telegram import (
     OFFICIAL_BASE_URL,
@@ -20,8 +19,9 @@ from bot.telegram import (
     mode,
     run_telegram,
 )
-from bot.transport import Transport
 from bot.web import create_web_app
+from handlers.core.db import unit_of_work
+from handlers.core.transport import Transport
 from models import User
 from tests.telegram_helpers import (
     SECRET,

@@ -15,7 +15,7 @@ from bot.telegram_transport import (
     split_text,
     utf16_len,
 )
-from handlers.model import Attachment, Button, Incoming, Reply
+from handlers.core.model import Attachment, Button, Incoming, Reply
 from tests import records_fixture as rf
 from tests.fake_telegram import BOT_USERNAME, FakeTelegram
 from tests.telegram_helpers import fake_server

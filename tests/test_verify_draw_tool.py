@@ -13,13 +13,8 @@ from types import ModuleType
 
 import pytest
 
-from services.draw_engine import (
-    DrawParams,
-    EnterpriseIn,
-    InspectorIn,
-    run_draw,
-)
-from services.draw_verify import build_record, verify_record
+from services.draw.engine import DrawParams, EnterpriseIn, InspectorIn, run_draw
+from services.draw.verify import build_record, verify_record
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "verify_draw.py"
 

@@ -11,12 +11,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.db import unit_of_work
 from bot.wecom import WeComCallback, WeComTransport
 from bot.wecom_api import GroupRobot, RateLimiter, WeComClient
 from bot.wecom_crypto import WeComCrypto
-from handlers.model import Button, Reply
-from services import invites
+from handlers.core.db import unit_of_work
+from handlers.core.model import Button, Reply
+from services.accounts import invites
 from tests.fake_wecom import FakeWeCom, serve
 from tests.helpers import load_demo, row_counts
 
@@ -240,7 +240,7 @@ async def test_forged_replayed_foreign_and_hostile_callbacks_do_nothing(app, rig
 
 
 async def test_tasks_conversation_through_encrypted_callbacks(app, rig: Rig) -> None:
-    from services.clock import local_today
+    from services.common.clock import local_today
     from tests import records_fixture
 
     today = local_today(app.clock)

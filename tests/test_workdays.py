@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
-from services import workdays
-from services.workdays import WorkdayResult
+from services.common import workdays
+from services.common.workdays import WorkdayResult
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""The neutral core: message model, router, dispatch, i18n, transport protocol, units of work."""

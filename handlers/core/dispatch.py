@@ -1,0 +1,183 @@
+"""The one entry point of every transport: an incoming event in, replies out."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Insert, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.core.db import unit_of_work
+from handlers.core.i18n import LANGUAGES, t
+from handlers.core.model import MAX_TEXT, Incoming, Reply
+from handlers.core.router import FLOW_BUTTON, Ctx, Router, allowed
+from models import ProcessedUpdate
+from services.accounts.actors import Actor, actor_for_account
+from services.common.clock import Clock
+from services.common.dialect import dialect_name
+from services.common.errors import DomainError
+from services.common.policy import Policy
+from services.messaging import conversations
+
+log = logging.getLogger(__name__)
+
+
+def parse_command(text: str) -> tuple[str, list[str]]:
+    """Split `/name@bot arg1 arg2` into (`name`, [args])."""
+    head, *args = text.strip().split()
+    name = head[1:].split("@", 1)[0].lower()
+    return name, args
+
+
+@cache
+def _ledger_insert(dialect: str) -> Insert:
+    """INSERT into the processed-update ledger, skipping a key already there (built once)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # On the table, not the entity: an ORM insert given parameters is a bulk insert,
+    # which does not report the row count this check relies on.
+    table = ProcessedUpdate.__table__
+    assert isinstance(table, Table)
+    return insert(table).on_conflict_do_nothing()
+
+
+class Core:
+    """Routes each event in one transaction and turns refusals into polite replies."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        router: Router,
+        clock: Clock,
+        *,
+        conversation_ttl: timedelta = timedelta(hours=72),
+        default_language: str = "zh",
+        files_dir: Path = Path("var"),
+        policy: Policy | None = None,
+    ) -> None:
+        self.files_dir = files_dir
+        self.policy = policy or Policy()
+        self.sessions = sessions
+        self.router = router
+        self.clock = clock
+        self.conversation_ttl = conversation_ttl
+        self.default_language = default_language if default_language in LANGUAGES else "zh"
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one event; nothing is half-written whatever happens."""
+        lang = [self.default_language]
+        try:
+            async with unit_of_work(self.sessions) as session:
+                return await self._handle(session, incoming, lang)
+        except DomainError as exc:  # the transaction was rolled back
+            return [Reply(t(lang[0], exc.key, **exc.params))]
+        except Exception:
+            log.exception("unhandled error for %s:%s", incoming.platform, incoming.sender_id)
+            return [Reply(t(lang[0], "error.internal"))]
+
+    async def _handle(
+        self, session: AsyncSession, incoming: Incoming, lang: list[str]
+    ) -> list[Reply]:
+        if incoming.update_key is not None and not await self._first_delivery(session, incoming):
+            return []
+        found = await actor_for_account(session, incoming.platform, incoming.sender_id)
+        account_id = found[0] if found else None
+        actor = found[1] if found else None
+        if actor is not None:
+            lang[0] = actor.language
+        ctx = Ctx(
+            session=session,
+            incoming=incoming,
+            actor=actor,
+            account_id=account_id,
+            lang=lang[0],
+            now=self.clock.now(),
+            conversation_ttl=self.conversation_ttl,
+            router=self.router,
+            files_dir=self.files_dir,
+            policy=self.policy,
+        )
+        if incoming.text is not None and len(incoming.text) > MAX_TEXT:
+            return [ctx.reply("error.too_long", length=len(incoming.text), limit=MAX_TEXT)]
+        if found is not None and actor is None:
+            return [ctx.reply("error.inactive")]
+        if actor is None and incoming.is_group:
+            return []  # in groups the bot answers bound users only
+        if incoming.text is not None and incoming.text.strip().startswith("/"):
+            return await self._command(ctx, incoming.text)
+        if incoming.button is not None:
+            return await self._button(ctx, incoming.button)
+        if actor is None:
+            return [ctx.reply("error.stranger")]
+        return await self._conversation(ctx, actor)
+
+    async def _first_delivery(self, session: AsyncSession, incoming: Incoming) -> bool:
+        # One atomic insert: two processes given the same update cannot both pass.
+        values = {
+            "platform": incoming.platform,
+            "update_key": incoming.update_key or "",
+            "processed_at": self.clock.now(),
+        }
+        result = await session.execute(_ledger_insert(dialect_name(session)), values)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def _command(self, ctx: Ctx, text: str) -> list[Reply]:
+        name, args = parse_command(text)
+        command = self.router.commands.get(name)
+        if command is None:
+            if ctx.actor is None:
+                return [ctx.reply("error.stranger")]
+            return [ctx.reply("error.unknown_command", command="/" + name)]
+        if ctx.actor is None:
+            if not command.public:
+                return [ctx.reply("error.stranger")]
+        elif not allowed(command.roles, ctx.actor):
+            return [ctx.reply("error.not_allowed")]
+        if command.private_only and ctx.incoming.is_group:
+            return [ctx.reply("error.group_private")]
+        return await command.handler(ctx, args)
+
+    async def _button(self, ctx: Ctx, data: str) -> list[Reply]:
+        prefix, *args = data.split(":")
+        if prefix == FLOW_BUTTON and ctx.actor is not None and not ctx.incoming.is_group:
+            return await self._flow_button(ctx, ctx.actor, args)
+        kind = self.router.buttons.get(prefix)
+        if kind is None:
+            return [ctx.reply("error.unknown_button")]
+        if ctx.actor is None:
+            return [ctx.reply("error.stranger")]
+        if not allowed(kind.roles, ctx.actor):
+            return [ctx.reply("error.not_allowed")]
+        if ctx.incoming.is_group:
+            return [ctx.reply("error.group_private")]
+        return await kind.handler(ctx, args)
+
+    async def _flow_button(self, ctx: Ctx, actor: Actor, args: list[str]) -> list[Reply]:
+        # A flow's button is only valid while that flow is the active conversation, so a
+        # stale or forged one is refused instead of acting on the wrong step.
+        state = None
+        if ctx.account_id is not None:
+            state = await conversations.load(ctx.session, ctx.account_id, ctx.now)
+        if state is None or not args or args[0] != state.flow:
+            return [ctx.reply("error.unknown_button")]
+        return await self._conversation(ctx, actor)
+
+    async def _conversation(self, ctx: Ctx, actor: Actor) -> list[Reply]:
+        state = None
+        if ctx.account_id is not None:
+            state = await conversations.load(ctx.session, ctx.account_id, ctx.now)
+        if state is None:
+            if ctx.incoming.file is not None:
+                return [ctx.reply("error.file_unexpected")]
+            return [ctx.reply("error.not_understood")]
+        flow = self.router.flows.get(state.flow)
+        if flow is None:
+            await ctx.end_flow()
+            return [ctx.reply("error.not_understood")]
+        if not allowed(flow.roles, actor):
+            await ctx.end_flow()
+            return [ctx.reply("error.not_allowed")]
+        return await flow.handler(ctx, state)

@@ -1,0 +1,1 @@
+"""Joint meetings from chat: /meeting and /meetings, invitations, RSVPs and outcome."""

@@ -1,0 +1,1 @@
+"""Field records from chat: /tasks, /progress, /record, /followup, /review and /publish."""

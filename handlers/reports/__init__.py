@@ -1,0 +1,1 @@
+"""Leaders' reports from chat: /summary with its chart, /report, and /outbox failures."""

@@ -1,0 +1,111 @@
+"""/summary and /report: the figures leaders read, on demand and every Monday."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.core.i18n import t
+from handlers.core.model import Reply
+from handlers.core.router import Command, Ctx, Router, roles
+from models import OutboxMessage
+from services.common.clock import local_text
+from services.reports import charts
+from services.reports import summary as reports
+from services.reports.summary import Figures, Period
+
+READERS = roles("leader", "coordinator")
+
+
+def _rate(lang: str, value: float | None) -> str:
+    return t(lang, "summary.none") if value is None else f"{value:.0%}"
+
+
+def figures_text(lang: str, label: str, f: Figures) -> str:
+    """One period's figures as a paragraph."""
+    body = t(
+        lang,
+        "summary.body",
+        meetings=f.meetings_held,
+        enterprises=f.enterprises_inspected,
+        problems=f.problems_found,
+        notices=f.notices_issued,
+        cases=f.cases_filed,
+        correction=_rate(lang, f.correction_rate),
+        overdue=f.overdue_notices + f.overdue_cases,
+        on_time=_rate(lang, f.on_time_rate),
+    )
+    return f"{label}：{body}" if lang == "zh" else f"{label}: {body}"
+
+
+async def weekly_summary(session: AsyncSession, lang: str, today: date) -> list[Reply]:
+    """The Monday summary: last full week and the year to date, with the chart."""
+    week = await reports.figures(session, reports.week_of(today), today)
+    year = await reports.figures(session, reports.year_to(week.period.end), today)
+    text = "\n".join(
+        (
+            t(lang, "summary.head", start=week.period.start, end=week.period.end),
+            figures_text(lang, t(lang, "summary.week_label"), week),
+            figures_text(lang, t(lang, "summary.year_label"), year),
+        )
+    )
+    return [Reply(text, image=charts.weekly_chart(week, year, lang))]
+
+
+async def summary(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """/summary week|month|year."""
+    which = (args[0] if args else "week").lower()
+    today = ctx.today
+    if which == "week":
+        return await weekly_summary(ctx.session, ctx.lang, today)
+    if which not in ("month", "year"):
+        return [ctx.reply("summary.usage")]
+    start = today.replace(day=1) if which == "month" else date(today.year, 1, 1)
+    f = await reports.figures(ctx.session, Period(start, today), today)
+    head = ctx.t("summary.head", start=start, end=today)
+    return [Reply(f"{head}\n{figures_text(ctx.lang, '', f).lstrip('：: ')}")]
+
+
+async def report(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """/report YYYY: the annual report paragraph."""
+    if len(args) != 1 or not args[0].isdigit() or not 2000 <= int(args[0]) <= 2100:
+        return [ctx.reply("report.usage")]
+    year = int(args[0])
+    end = min(date(year, 12, 31), ctx.today) if year == ctx.today.year else date(year, 12, 31)
+    f = await reports.figures(ctx.session, Period(date(year, 1, 1), end), ctx.today)
+    return [ctx.reply("report.text", year=year, paragraph=reports.annual_paragraph(f))]
+
+
+async def failures(ctx: Ctx, _args: list[str]) -> list[Reply]:
+    """/outbox: messages that could not be delivered, or were missed, with the reason."""
+    rows = (
+        await ctx.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status.in_(("failed", "missed")))
+            .order_by(OutboxMessage.due_at.desc())
+            .limit(30)
+        )
+    ).all()
+    if not rows:
+        return [ctx.reply("outbox.none")]
+    lines = [ctx.t("outbox.head")]
+    for row in rows:
+        lines.append(
+            ctx.t(
+                "outbox.line",
+                status=ctx.t(f"outbox.status.{row.status}"),
+                kind=row.kind,
+                due=local_text(row.due_at),
+                reason=row.last_error or "-",
+            )
+        )
+    return [Reply("\n".join(lines))]
+
+
+def register(router: Router) -> None:
+    """Register /summary, /report and /outbox."""
+    router.command(Command("summary", summary, READERS, "cmd.summary"))
+    router.command(Command("report", report, READERS, "cmd.report"))
+    router.command(Command("outbox", failures, roles("coordinator"), "cmd.outbox"))

@@ -1,1 +1,0 @@
-"""Message catalogs, one module per feature: key -> (Chinese, English)."""

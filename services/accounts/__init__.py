@@ -1,0 +1,1 @@
+"""Accounts: who acts (actors and roles), users' preferences and console accounts, invites."""

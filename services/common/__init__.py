@@ -1,0 +1,1 @@
+"""What every subject uses: clock, dates, working days, errors, audit log, policy, rows."""

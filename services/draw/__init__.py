@@ -1,0 +1,1 @@
+"""The double random draw: plans, eligibility, freeze, engine, run, published record."""

@@ -1,0 +1,77 @@
+"""The published record of a draw (docs/draw-algorithm.md) and its verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Draw, Plan
+from services.common.errors import Conflict
+from services.common.rows import existing
+from services.draw import snapshot
+from services.draw.engine import DrawOutcome, EnterpriseIn, TeamOut
+from services.draw.freeze import engine_params
+from services.draw.run import teams_of
+from services.draw.verify import build_record, verify_record
+
+
+async def export_record(session: AsyncSession, draw_id: int) -> dict[str, Any]:
+    """The full record of a drawn draw: anyone can recompute it from this alone."""
+    draw = await existing(session, Draw, draw_id, "draw.not_found")
+    if draw.drawn_at is None:
+        # The seed stays secret until the draw is done, else the result could be foreseen.
+        raise Conflict("draw.not_drawn", id=draw_id)
+    plan = await session.get(Plan, draw.plan_id)
+    assert plan is not None
+    elig = snapshot.unpack(draw.snapshot_blob)
+    enterprises = [EnterpriseIn(code, risk, depts) for code, risk, depts in elig.enterprises()]
+    teams = await teams_of(session, draw_id)
+    ranks = await _ranks(session, draw_id)
+    outcome = DrawOutcome(
+        {c: (v["population"], v["k"]) for c, v in draw.strata.items()},
+        tuple(
+            TeamOut(
+                t.credit_code,
+                bytes.fromhex(ranks[t.position]),
+                tuple(cert for _, cert, _ in t.members),
+                next((cert for name, cert, _ in t.members if name == t.lead), None),
+                tuple(t.shortfalls),
+            )
+            for t in teams
+        ),
+    )
+    record = build_record(
+        draw_id=draw.id,
+        plan_id=plan.id,
+        plan_name=plan.name,
+        params=engine_params(draw.params),
+        check_start=draw.params["check_start"],
+        check_end=draw.params["check_end"],
+        enterprises=enterprises,
+        inspectors=elig.inspectors,
+        recusals=elig.recusals,
+        seed=bytes.fromhex(draw.seed_hex),
+        salt=draw.salt or "",
+        outcome=outcome,
+    )
+    record["status"] = draw.status
+    if draw.status == "voided":
+        record["void_reason"] = draw.void_reason
+    return record
+
+
+async def _ranks(session: AsyncSession, draw_id: int) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from models import Assignment
+
+    rows = await session.execute(
+        select(Assignment.position, Assignment.rank_hex).where(Assignment.draw_id == draw_id)
+    )
+    return {position: rank for position, rank in rows}
+
+
+def verify(record: dict[str, Any]) -> list[str]:
+    """Recompute a record; an empty list means it is consistent."""
+    return verify_record(record)

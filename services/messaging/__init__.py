@@ -1,0 +1,1 @@
+"""Messaging: the outbox of messages the system starts, and conversation state."""

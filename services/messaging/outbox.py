@@ -1,0 +1,150 @@
+"""The outbox: every message the system starts on its own is a row, delivered when due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import OutboxMessage
+from services.common.dialect import dialect_name
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    kind: str,
+    due_at: datetime,
+    dedupe_key: str,
+    key: str,
+    params: dict[str, Any],
+    now: datetime,
+    recipient_user_id: int | None = None,
+    platform: str | None = None,
+    chat_id: str | None = None,
+    buttons: list[list[list[str]]] | None = None,
+    render: str | None = None,
+) -> None:
+    """Queue a catalog message (rendered in the recipient's language when sent), once.
+
+    `buttons` are rows of [label key, callback data]; the labels are translated at sending.
+    """
+    payload: dict[str, Any] = {"key": key, "params": params}
+    if buttons:
+        payload["buttons"] = buttons
+    if render:
+        payload["render"] = render  # computed when sent (the weekly summary and its chart)
+    values = {
+        "kind": kind,
+        "due_at": due_at,
+        "dedupe_key": dedupe_key,
+        "payload": payload,
+        "recipient_user_id": recipient_user_id,
+        "platform": platform,
+        "chat_id": chat_id,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+    }
+    # The dedupe key makes a repeated enqueue (a retried action) a no-op.
+    if dialect_name(session) == "postgresql":
+        pg = postgresql.insert(OutboxMessage).values(**values)
+        await session.execute(pg.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    else:
+        lite = sqlite.insert(OutboxMessage).values(**values)
+        await session.execute(lite.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+
+
+STALE_CLAIM = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A due message taken by one worker, with what it needs to be sent."""
+
+    id: int
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+    recipient_user_id: int | None
+    platform: str | None
+    chat_id: str | None
+    attempts: int
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, worker: str, limit: int = 100
+) -> list[Claimed]:
+    """Take due messages for this worker; two workers never take the same row."""
+    due = and_(
+        OutboxMessage.due_at <= now,
+        or_(
+            OutboxMessage.status == "pending",
+            # A worker that died mid-send leaves rows in "sending"; take them back later.
+            and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM),
+        ),
+    )
+    stmt = select(OutboxMessage).where(due).order_by(OutboxMessage.due_at).limit(limit)
+    if dialect_name(session) == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = (await session.scalars(stmt)).all()
+    for row in rows:
+        row.status, row.claimed_by, row.claimed_at = "sending", worker, now
+        row.attempts += 1
+    await session.flush()
+    return [
+        Claimed(
+            id=r.id,
+            kind=r.kind,
+            due_at=r.due_at,
+            payload=dict(r.payload),
+            recipient_user_id=r.recipient_user_id,
+            platform=r.platform,
+            chat_id=r.chat_id,
+            attempts=r.attempts,
+        )
+        for r in rows
+    ]
+
+
+async def mark_missed(session: AsyncSession, message_id: int, now: datetime) -> None:
+    """A reminder found too late to be useful: kept, marked missed, never sent."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="missed", last_error=f"missed at {now.isoformat()}")
+    )
+
+
+async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
+    """Record a successful delivery."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="sent", sent_at=now, last_error=None)
+    )
+
+
+async def mark_failed(
+    session: AsyncSession,
+    message_id: int,
+    *,
+    error: str,
+    attempts: int,
+    now: datetime,
+    permanent: bool = False,
+) -> None:
+    """Retry later with backoff, or keep it as failed with its reason."""
+    if permanent or attempts >= MAX_ATTEMPTS:
+        values: dict[str, Any] = {"status": "failed", "last_error": error[:1000]}
+    else:
+        backoff = timedelta(seconds=30 * 2 ** (attempts - 1))
+        values = {"status": "pending", "due_at": now + backoff, "last_error": error[:1000]}
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+    )

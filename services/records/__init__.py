@@ -1,0 +1,1 @@
+"""Field records: tasks, results, problems, measures, evidence, review, publication."""

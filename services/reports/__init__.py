@@ -1,0 +1,1 @@
+"""The leaders' figures: period summaries, the annual paragraph and the weekly chart."""
