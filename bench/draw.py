@@ -1,6 +1,6 @@
 """Benchmark: a draw over 1,000,000 enterprises and 10,000 inspectors, against its floor.
 
-Ours: `services.draws.freeze_keeping_lists` then `services.draw_run.execute`, in two
+Ours: `services.draw.freeze.freeze_keeping_lists` then `services.draw.run.execute`, in two
 transactions (exactly what `jointcheck draw run` does), timed from the call to the
 committed result, in a child process whose peak RSS is reported. Floor, in the same run:
 the same eligible codes fetched with the sqlite3 module and ranked with the standard
@@ -166,7 +166,7 @@ def _child_ours(db: Path, plan_id: int) -> dict[str, float]:
         await app.aclose()
         return elapsed, teams
 
-    # Ours ranks large populations with a worker process (services/draw_parallel.py): its
+    # Ours ranks large populations with a worker process (services/draw/parallel.py): its
     # peak counts too, added as if both peaked at once.
     with _ChildrenPeak() as workers:
         elapsed, teams = asyncio.run(run())

@@ -3,11 +3,12 @@
     python bench/import_enterprises.py [--rows N] [--dir DIR] [--no-reimport]
 
 1. Generates an N-row enterprise CSV (default 1,000,000; UTF-8 with BOM, valid credit codes
-   made with services.creditcode.make_code) in a temporary folder.
-2. Ours: a child process imports it through the real service (services.imports.import_file,
-   one transaction, as `jointcheck import` does) into a fresh SQLite file migrated by
-   bot.app.build_app. Its rows/s covers reading, validation, writing and the commit; its
-   peak memory is the child's peak RSS (getrusage RUSAGE_CHILDREN).
+   made with services.directory.creditcode.make_code) in a temporary folder.
+2. Ours: a child process imports it through the real service
+   (services.directory.imports.import_file, one transaction, as `jointcheck import` does)
+   into a fresh SQLite file migrated by bot.app.build_app. Its rows/s covers reading,
+   validation, writing and the commit; its peak memory is the child's peak RSS
+   (getrusage RUSAGE_CHILDREN).
 3. The floor: the same file parsed with the csv module and inserted with sqlite3
    executemany in one transaction into a table of the same columns (the enterprises
    table's own DDL and indexes, copied from the migrated database; the same WAL and

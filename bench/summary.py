@@ -1,6 +1,6 @@
 """Benchmark: the weekly summary over 1,000,000 findings and 100,000 enterprises.
 
-Ours: `services.reports.figures` for the last full week and the year to date (what the
+Ours: `services.reports.summary.figures` for the last full week and the year to date (what the
 Monday summary computes). Baseline, in the same run: the same figures from one hand-written
 SQL statement with the sqlite3 module. The chart is timed apart, for information.
 Target: at most 2x the hand-written query, and under one second, on SQLite.
@@ -222,7 +222,7 @@ def main() -> None:
         base, row = _baseline(db)
         ours, chart = _ours(db)
     print(f"hand-written SQL (week + year to date): {base:.3f} s -> {row[:6]} ...")
-    print(f"ours (services.reports.figures, week + year to date): {ours:.3f} s")
+    print(f"ours (services.reports.summary.figures, week + year to date): {ours:.3f} s")
     print(f"chart (matplotlib, for information): {chart:.3f} s")
     print(
         f"ratio ours/hand-written: {ours / base:.2f}x (target <= 2x) "

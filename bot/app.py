@@ -10,17 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import migrate
 from bot.settings import Settings
-from handlers.accounts import basics as core_handlers
-from handlers.accounts import invites as admin_handlers
+from handlers.accounts import basics, invites
 from handlers.core.db import create_engine, create_sessionmaker
 from handlers.core.dispatch import Core
 from handlers.core.router import Router
-from handlers.directory import imports as import_handlers
-from handlers.draw import commands as draw_handlers
-from handlers.draw import plan as plan_handlers
-from handlers.meetings import commands as meeting_handlers
-from handlers.records import feature as record_handlers
-from handlers.reports import commands as report_handlers
+from handlers.directory import imports
+from handlers.draw import commands as draw_commands
+from handlers.draw import plan
+from handlers.meetings import commands as meeting_commands
+from handlers.records import flow, followup, review, tasks
+from handlers.reports import commands as report_commands
 from services.common.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -29,15 +28,19 @@ log = logging.getLogger(__name__)
 def build_router() -> Router:
     """Every feature registers its commands, buttons and flows here, in one visible list."""
     router = Router()
+    # Registration order is the order of /help.
     features = (
-        core_handlers,
-        admin_handlers,
-        plan_handlers,
-        draw_handlers,
-        import_handlers,
-        record_handlers,
-        report_handlers,
-        meeting_handlers,
+        basics,
+        invites,
+        plan,
+        draw_commands,
+        imports,
+        tasks,
+        flow,
+        followup,
+        review,
+        report_commands,
+        meeting_commands,
     )
     for feature in features:
         feature.register(router)

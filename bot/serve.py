@@ -81,7 +81,9 @@ async def scheduled(app: App, platforms: Platforms) -> AsyncIterator[None]:
     if not app.settings.scheduler_enabled:
         yield
         return
-    scheduler = build_scheduler(app.sessions, platforms.transports, app.clock, app.settings)
+    scheduler = build_scheduler(
+        app.sessions, platforms.transports, app.clock, app.settings.schedule()
+    )
     scheduler.start()
     try:
         yield

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from scheduler.config import Schedule
 from services.common.policy import Policy
 
 
@@ -72,6 +73,16 @@ class Settings(BaseSettings):
             evidence_types=tuple(t.strip() for t in self.evidence_types.split(",") if t.strip()),
             invite_ttl=timedelta(days=self.invite_ttl_days),
             announce_chats=self.announce_chats(),
+        )
+
+    def schedule(self) -> Schedule:
+        """The values the scheduler needs: weekly summary time, reminder horizon, grace."""
+        hour, minute = (int(x) for x in self.weekly_summary_time.split(":"))
+        return Schedule(
+            summary_weekday=self.weekly_summary_day,
+            summary_at=time(hour, minute),
+            lookahead=timedelta(days=self.reminder_lookahead_days),
+            grace=timedelta(minutes=self.outbox_grace_minutes),
         )
 
     def announce_chats(self) -> tuple[tuple[str, str], ...]:

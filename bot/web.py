@@ -2,7 +2,7 @@
 
 `create_web_app` takes extra routes so that the Telegram webhook and the WeCom callback join
 the same Starlette app later. The public page is read-only, needs no JavaScript, renders on a
-phone, and shows only published results with what may be published (services.results_export).
+phone, and shows only published results with what may be published (services.records.export).
 """
 
 from __future__ import annotations

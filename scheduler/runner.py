@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Mapping
-from datetime import time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.settings import Settings
 from handlers.core.transport import Transport
+from scheduler.config import Schedule
 from scheduler.delivery import deliver_due
 from scheduler.sweeps import sweep
 from services.common.clock import Clock
@@ -23,12 +22,11 @@ def build_scheduler(
     sessions: async_sessionmaker[AsyncSession],
     transports: Mapping[str, Transport],
     clock: Clock,
-    settings: Settings,
+    schedule: Schedule,
 ) -> AsyncIOScheduler:
     """A scheduler that sweeps for reminders every minute and delivers every few seconds."""
     worker = f"{socket.gethostname()}:{id(transports)}"
-    grace = timedelta(minutes=settings.outbox_grace_minutes)
-    hour, minute = (int(x) for x in settings.weekly_summary_time.split(":"))
+    grace = schedule.grace
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
         sweep,
@@ -37,9 +35,9 @@ def build_scheduler(
         args=(sessions, clock),
         id="sweep",
         kwargs={
-            "weekday": settings.weekly_summary_day,
-            "at": time(hour, minute),
-            "lookahead": timedelta(days=settings.reminder_lookahead_days),
+            "weekday": schedule.summary_weekday,
+            "at": schedule.summary_at,
+            "lookahead": schedule.lookahead,
             "grace": grace,
         },
         max_instances=1,

@@ -1,4 +1,4 @@
-"""Tests for services.creditcode against the public vectors in test-vectors.md."""
+"""Tests for services.directory.creditcode against the public vectors in test-vectors.md."""
 
 import pytest
 

@@ -20,6 +20,7 @@ from models import (
     ResultCategoryLink,
 )
 from services.common.clock import local_today
+from services.common.policy import MAX_EVIDENCE_BYTES
 from services.common.workdays import add_working_days
 from services.records import evidence
 from tests import records_fixture as rf
@@ -153,7 +154,7 @@ async def test_a_photo_over_the_limit_is_refused_and_nothing_is_stored(app: App)
     await say(app, login, "照片过大")
     await rf.press(app, login, "f:record:basis:none")
     before = await row_counts(app)
-    big = rf.png(1) + b"\0" * evidence.MAX_EVIDENCE_BYTES
+    big = rf.png(1) + b"\0" * MAX_EVIDENCE_BYTES
     refused = await rf.upload(app, login, big)
     assert "文件过大" in texts(refused) and "10,485,760 B" in texts(refused)
     assert await row_counts(app) == before

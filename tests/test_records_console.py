@@ -19,7 +19,7 @@ from bot.web import create_web_app
 from handlers.core.db import unit_of_work
 from models import AuditEntry, Case, EvidenceFile, InspectionResult, Problem, RectificationNotice
 from services.common.clock import local_today
-from services.records import evidence
+from services.common.policy import MAX_EVIDENCE_BYTES
 from tests import records_fixture as rf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def _files(tmp_path: Path) -> dict[str, Path]:
     return {
         "shelf": rf.write(tmp_path / "shelf.png", rf.png(11)),
         "licence": rf.write(tmp_path / "licence.jpg", rf.jpeg(12)),
-        "big": rf.write(tmp_path / "big.png", rf.png(13) + b"\0" * evidence.MAX_EVIDENCE_BYTES),
+        "big": rf.write(tmp_path / "big.png", rf.png(13) + b"\0" * MAX_EVIDENCE_BYTES),
         "text": rf.write(tmp_path / "notes.png", b"just some notes, not a picture\n"),
     }
 

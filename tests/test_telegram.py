@@ -12,7 +12,7 @@ from handlers.core.db import unit_of_work
 from models import EvidenceFile, PlatformAccount, ProcessedUpdate, User
 from services.accounts import invites
 from services.common.clock import local_today
-from services.records.evidence import MAX_EVIDENCE_BYTES
+from services.common.policy import MAX_EVIDENCE_BYTES
 from tests import draw_fixture as fx
 from tests import records_fixture as rf
 from tests.fake_telegram import FakeTelegram

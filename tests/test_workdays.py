@@ -1,4 +1,4 @@
-"""Tests for services.workdays against the public vectors in test-vectors.md."""
+"""Tests for services.common.workdays against the public vectors in test-vectors.md."""
 
 from collections.abc import Iterator
 from datetime import date, timedelta

@@ -2,7 +2,7 @@
 
 The role may be given by its code (inspector) or its name in either language (检查人员);
 the person by a directory certificate number or, when no active inspector holds it, a login.
-Only admins reach it (the router), and `services.invites.create_invite` checks again. It is
+Only admins reach it (the router), and `services.accounts.invites.create_invite` checks again. It is
 private-only: the code is never shown in a group.
 """
 

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from handlers.accounts import texts as admin
+# The catalogs are leaf modules of data (they import nothing), one beside each subject's
+# handlers; the core reads them and nothing else of the subjects.
+from handlers.accounts import texts as accounts
 from handlers.core import texts as core
-from handlers.directory import texts as imports
-from handlers.draw import plan_texts as plan
+from handlers.directory import texts as directory
 from handlers.draw import texts as draw
 from handlers.meetings import texts as meetings
 from handlers.records import texts as records
@@ -28,8 +29,8 @@ def _merge(*catalogs: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, 
     return MappingProxyType(merged)
 
 
-# One catalog module per feature, merged in one visible list.
-CATALOG = _merge(*(m.TEXTS for m in (core, admin, draw, plan, imports, records, reports, meetings)))
+# One catalog module per subject, merged in one visible list.
+CATALOG = _merge(*(m.TEXTS for m in (core, accounts, draw, directory, records, reports, meetings)))
 
 
 def t(lang: str, key: str, **params: Any) -> str:

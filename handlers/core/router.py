@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -100,6 +100,8 @@ def flow_button(label: str, flow: str, value: str) -> Button:
 CommandHandler = Callable[[Ctx, list[str]], Awaitable[list[Reply]]]
 ButtonHandler = Callable[[Ctx, list[str]], Awaitable[list[Reply]]]
 FlowHandler = Callable[[Ctx, State], Awaitable[list[Reply]]]
+# A flow's question for a step: the prompt shown when the conversation moves there.
+Question = Callable[[Ctx, dict[str, Any]], Awaitable[Reply]]
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,9 @@ class Flow:
     name: str
     handler: FlowHandler
     roles: frozenset[str] | None
+    # The question of each step, so that step modules can move the conversation on
+    # through the router without importing the module that holds the flow's table.
+    questions: Mapping[str, Question] = field(default_factory=dict)
 
 
 def roles(*names: str) -> frozenset[str]:

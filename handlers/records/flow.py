@@ -9,8 +9,8 @@ The conversation state only holds the step and the ids being worked on; a button
 what it does ("c+:3" adds category 3, "c-:3" removes it), so a duplicated press does it once.
 
 This module starts and resumes the conversation, shows the summary card and routes each
-answer; the steps of categories and problems are in handlers/record_problems.py, those of
-the measures in handlers/record_measures.py, what they share in handlers/record_step.py.
+answer, and holds the tables of questions and steps; the steps of categories and problems
+are in `problems.py`, those of the measures in `measures.py`, what they share in `steps.py`.
 """
 
 from __future__ import annotations
@@ -245,4 +245,4 @@ def register(router: Router) -> None:
         Command("record", guarded(record_command), FIELD, "cmd.record", private_only=True)
     )
     router.button(ButtonKind("rec", guarded(record_button), FIELD))
-    router.flow(Flow(FLOW, guarded(record_flow), FIELD))
+    router.flow(Flow(FLOW, guarded(record_flow), FIELD, questions=PROMPTS))

@@ -1,8 +1,9 @@
 """The parts every step of the /record conversation shares: moving on, buttons, answers.
 
 A step is a question (its prompt) and what an answer does (its step function); the steps
-are grouped in handlers/record_problems.py, handlers/record_measures.py and
-handlers/record_flow.py, which holds the tables of both.
+are grouped in `problems.py`, `measures.py` and `flow.py`. Only `flow.py` holds the tables
+of both: it registers the questions with the flow, and `goto` finds them through the
+router, so no step module imports the table back.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from handlers.core.model import Button, Reply
-from handlers.core.router import Ctx, flow_button
+from handlers.core.router import Ctx, Question, flow_button
 from handlers.records import render
 from services.common.dates import parse_date
 from services.messaging.conversations import State
@@ -20,7 +21,7 @@ from services.messaging.conversations import State
 FLOW = "record"
 
 Data = dict[str, Any]
-Prompt = Callable[[Ctx, Data], Awaitable[Reply]]
+Prompt = Question
 Step = Callable[[Ctx, State, str | None], Awaitable[list[Reply]]]
 
 
@@ -36,11 +37,8 @@ def base(data: Data) -> Data:
 
 async def goto(ctx: Ctx, data: Data, step: str, notes: list[str] | None = None) -> list[Reply]:
     """Move the conversation to `step` and ask its question (after any notes)."""
-    # The table of questions imports the step modules, and they import this one.
-    from handlers.records.flow import PROMPTS
-
     await ctx.save_state(State(FLOW, step, data))
-    prompt = await PROMPTS[step](ctx, data)
+    prompt = await ctx.router.flows[FLOW].questions[step](ctx, data)
     text = "\n".join([*(notes or []), prompt.text])
     # Answered by one of its buttons, the question turns into the next one (a wizard, not
     # a pile). Other buttons (a task's on the /tasks list) leave their message alone.

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from services.records.evidence import ALLOWED_TYPES, MAX_EVIDENCE_BYTES
-from services.records.notices import NOTICE_PATTERN, NOTICE_WORKING_DAYS
+# The defaults live here, below every subject: the services that use them take the
+# configured value as an argument and fall back to these.
+NOTICE_PATTERN = "乐市监责改〔{year}〕{seq}号"
+NOTICE_WORKING_DAYS = 15  # practice default; no national fixed period
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+ALLOWED_TYPES = ("image/jpeg", "image/png", "application/pdf")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Pure domain code: no database, no I/O. `run_draw` takes plain rows; callers holding a very
 large population can use the two halves directly: `draw_enterprises` takes bare code lists
 per risk class, and `draw_teams` needs the departments of the drawn enterprises only.
-services/draw_verify.py builds and recomputes the published record; tools/verify_draw.py
+services/draw/verify.py builds and recomputes the published record; tools/verify_draw.py
 does the same independently with the standard library alone.
 """
 
@@ -189,7 +189,7 @@ def draw_enterprises(
 ) -> Selection:
     """Draw the enterprises from bare code lists per risk class (codes unique overall).
 
-    `rank` may spread the ranking over processes (services/draw_parallel.py); the result
+    `rank` may spread the ranking over processes (services/draw/parallel.py); the result
     is the same.
     """
     codes = {c: codes_by_risk.get(c, ()) for c in RISK_CLASSES}

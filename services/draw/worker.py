@@ -2,7 +2,7 @@
 
 Reads a pickled (key, [(k, codes joined by newlines), ...]) on stdin and writes, for each
 class, its lowest k as (rank, position of the code in the class's list), pickled, on
-stdout (see services/draw_parallel.py).
+stdout (see `parallel.py`).
 """
 
 import pickle

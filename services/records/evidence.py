@@ -22,11 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import EvidenceFile
 from services.accounts.actors import Actor
 from services.common.errors import InvalidInput
+from services.common.policy import ALLOWED_TYPES, MAX_EVIDENCE_BYTES
 from services.records.problems import problem_for_edit
 from services.records.results import log_change, touch
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-ALLOWED_TYPES = ("image/jpeg", "image/png", "application/pdf")
 EVIDENCE_DIR = "evidence"
 _MIB = 1024 * 1024
 

@@ -1,6 +1,6 @@
 """Follow-up lists: open notices and cases of a team, and overdue notices flagged.
 
-Notices and their re-inspection: services/notices.py; cases and clues: services/cases.py.
+Notices and their re-inspection: `notices.py`; cases and clues: `cases.py`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A notice is numbered, with an issue date and a deadline, by default 15 working d
 official calendar (practice, configurable). Numbers follow a pattern such as
 乐市监责改〔{year}〕{seq}号, the sequence counted per year, and are unique. Re-inspection
 records whether it was corrected; if not, the deadline is extended with a reason or a case
-is filed (services/cases.py).
+is filed (`cases.py`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from models import Counter, InspectionResult, RectificationNotice
 from services.accounts.actors import Actor
 from services.common import counters
 from services.common.errors import Conflict, InvalidInput
+from services.common.policy import NOTICE_PATTERN, NOTICE_WORKING_DAYS
 from services.common.rows import existing
 from services.common.workdays import WorkdayResult, add_working_days
 from services.records.results import clean_text, log_change, result_for_edit, touch
 from services.records.tasks import require_member
 
-NOTICE_PATTERN = "乐市监责改〔{year}〕{seq}号"
-NOTICE_WORKING_DAYS = 15  # practice default; no national fixed period
 MAX_NUMBER = 100
 
 

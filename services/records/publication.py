@@ -1,7 +1,7 @@
 """Publication ("one public"): the 20-working-day deadline, the queue and publishing.
 
 企业信息公示暂行条例 Art. 6 and 14: results are published within 20 working days of the end
-of the check, counted on the official calendar from the day after (services.workdays, with
+of the check, counted on the official calendar from the day after (services.common.workdays, with
 its Monday-Friday fallback for a year the calendar does not know yet).
 """
 

@@ -5,7 +5,7 @@ so it survives a restart and can be resumed from any device of the team. Before
 submission any team member may change it; after submission only the office (coordinators,
 admins) may, until it is published. Every change is audited.
 
-The problems found: services/problems.py; the summary card: services/record_card.py.
+The problems found: `problems.py`; the summary card: `card.py`.
 """
 
 from __future__ import annotations
