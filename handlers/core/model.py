@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from services.common.text import strip_unsafe
+
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
 
@@ -44,6 +46,13 @@ class Incoming:
     is_group: bool = False
     # The platform's id of the update, so that a redelivered update is handled once.
     update_key: str | None = None
+
+    def __post_init__(self) -> None:
+        # Cleaned at the edge, so that no handler can store a NUL or a lone surrogate.
+        for name in ("sender_name", "text", "button"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, strip_unsafe(value))
 
 
 @dataclass(frozen=True)

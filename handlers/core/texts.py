@@ -1,6 +1,10 @@
 """Texts of the core: the refusals of router and dispatch, role names, console, transports."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "error.bad_number": (
+        "请输入 {low} 到 {high} 之间的整数（半角数字）。",
+        "Please give a whole number from {low} to {high} in ASCII digits.",
+    ),
     "error.not_allowed": (
         "抱歉，您的角色无权执行此操作。",
         "Sorry, your role does not allow this.",
