@@ -106,6 +106,11 @@ async def deliver_due(
             lang, addresses = await _addresses(session, message, set(transports))
             replies = await render(session, message, lang, clock) if addresses else []
         error = None if addresses else "no reachable account"
+        if addresses:
+            # Committed before the platform is called: a send cut short by a crash is then
+            # known as such, and settled as "unknown" instead of being sent twice.
+            async with unit_of_work(sessions) as session:
+                await outbox.mark_sending(session, message.id, clock.now())
         for platform, chat_id in addresses:
             try:
                 await transports[platform].send(chat_id, replies)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -93,3 +94,67 @@ async def test_coordinator_sees_failures_with_their_reason(app) -> None:
     listing = texts(await say(app, "coord", "/outbox"))
     assert "发送失败" in listing and "network down" in listing
     assert "无权" in texts(await say(app, "x01", "/outbox"))
+
+
+class Killed(BaseException):
+    """The process dying mid-send (kill -9): nothing after the platform call runs."""
+
+
+class DyingTransport(FakeTransport):
+    """Takes the message (the platform got it), then the process dies before the answer."""
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        await super().send(chat_id, replies)
+        raise Killed
+
+
+async def test_a_send_cut_short_is_settled_unknown_and_never_sent_twice(app) -> None:
+    await _drawn(app)
+    dying = DyingTransport()
+    with contextlib.suppress(Killed):
+        await deliver_due(app.sessions, {"console": dying}, app.clock, "w1")
+    assert len(dying.sent) == 1
+    app.clock.advance(timedelta(minutes=11))
+    healthy = FakeTransport()
+    await deliver_due(app.sessions, {"console": healthy}, app.clock, "w2")
+    # The one that reached the platform is not sent again; every other one is, once.
+    assert dying.sent[0] not in healthy.sent
+    assert len(healthy.sent) == len(set(healthy.sent)) > 0
+    async with unit_of_work(app.sessions, write=False) as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    unknown = [r for r in rows if r.status == "unknown"]
+    assert len(unknown) == 1 and "interrupted" in (unknown[0].last_error or "")
+    assert {r.status for r in rows} - {"unknown"} == {"sent"}
+
+
+async def test_messages_claimed_by_a_dead_worker_are_sent_later_once(app) -> None:
+    from services.messaging import outbox
+
+    await _drawn(app)
+    async with unit_of_work(app.sessions) as session:
+        claimed = await outbox.claim_due(session, now=app.clock.now(), worker="dead")
+    assert claimed
+    healthy = FakeTransport()
+    # Not before the claim is stale: the other worker may still be sending.
+    assert await deliver_due(app.sessions, {"console": healthy}, app.clock, "w2") == 0
+    app.clock.advance(timedelta(minutes=11))
+    sent = await deliver_due(app.sessions, {"console": healthy}, app.clock, "w2")
+    assert sent == len(claimed) == len(healthy.sent)
+
+
+async def test_an_interrupted_send_is_listed_by_outbox(app) -> None:
+    from models import User, UserRole
+    from tests.helpers import say, texts
+
+    await _drawn(app)
+    async with unit_of_work(app.sessions) as session:
+        user = User(login="coord", display_name="协调员", created_at=app.clock.now())
+        session.add(user)
+        await session.flush()
+        session.add(UserRole(user_id=user.id, role="coordinator"))
+    await console_account(app, "coord")
+    with contextlib.suppress(Killed):
+        await deliver_due(app.sessions, {"console": DyingTransport()}, app.clock, "w1")
+    app.clock.advance(timedelta(minutes=11))
+    await deliver_due(app.sessions, {"console": FakeTransport()}, app.clock, "w1")
+    assert "发送中断" in texts(await say(app, "coord", "/outbox"))

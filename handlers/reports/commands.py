@@ -12,6 +12,7 @@ from handlers.core.model import Reply
 from handlers.core.router import Command, Ctx, Router, roles
 from models import OutboxMessage
 from services.common.clock import local_text
+from services.common.numbers import read_int
 from services.reports import charts
 from services.reports import summary as reports
 from services.reports.summary import Figures, Period
@@ -70,20 +71,20 @@ async def summary(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 async def report(ctx: Ctx, args: list[str]) -> list[Reply]:
     """/report YYYY: the annual report paragraph."""
-    if len(args) != 1 or not args[0].isdigit() or not 2000 <= int(args[0]) <= 2100:
+    year = read_int(args[0], 2000, 2100) if len(args) == 1 else None
+    if year is None:
         return [ctx.reply("report.usage")]
-    year = int(args[0])
     end = min(date(year, 12, 31), ctx.today) if year == ctx.today.year else date(year, 12, 31)
     f = await reports.figures(ctx.session, Period(date(year, 1, 1), end), ctx.today)
     return [ctx.reply("report.text", year=year, paragraph=reports.annual_paragraph(f))]
 
 
 async def failures(ctx: Ctx, _args: list[str]) -> list[Reply]:
-    """/outbox: messages that could not be delivered, or were missed, with the reason."""
+    """/outbox: messages not delivered, missed, or cut short while sending, with the reason."""
     rows = (
         await ctx.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.status.in_(("failed", "missed")))
+            .where(OutboxMessage.status.in_(("failed", "missed", "unknown")))
             .order_by(OutboxMessage.due_at.desc())
             .limit(30)
         )

@@ -30,4 +30,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "outbox.line": ("{status}｜{kind}｜{due}｜{reason}", "{status} | {kind} | {due} | {reason}"),
     "outbox.status.failed": ("发送失败", "failed"),
     "outbox.status.missed": ("已错过", "missed"),
+    "outbox.status.unknown": (
+        "发送中断（可能已送达，未重发）",
+        "interrupted (may have arrived; not resent)",
+    ),
 }

@@ -61,6 +61,7 @@ async def enqueue(
 
 STALE_CLAIM = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+INTERRUPTED = "interrupted while sending; not sent again, it may have arrived"
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,25 @@ class Claimed:
 async def claim_due(
     session: AsyncSession, *, now: datetime, worker: str, limit: int = 100
 ) -> list[Claimed]:
-    """Take due messages for this worker; two workers never take the same row."""
+    """Take due messages for this worker; two workers never take the same row.
+
+    A claimed row is "claimed" until its send starts (`mark_sending`). A worker that died
+    leaves it there, and it is taken again later: nothing was sent. A row left in
+    "sending" may or may not have reached the platform (neither Telegram nor WeCom can be
+    asked), so it is settled as "unknown" and listed by /outbox, never sent twice.
+    """
+    stale = now - STALE_CLAIM
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale)
+        .values(status="unknown", last_error=INTERRUPTED)
+        .execution_options(synchronize_session=False)
+    )
     due = and_(
         OutboxMessage.due_at <= now,
         or_(
             OutboxMessage.status == "pending",
-            # A worker that died mid-send leaves rows in "sending"; take them back later.
-            and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM),
+            and_(OutboxMessage.status == "claimed", OutboxMessage.claimed_at < stale),
         ),
     )
     stmt = select(OutboxMessage).where(due).order_by(OutboxMessage.due_at).limit(limit)
@@ -94,7 +107,7 @@ async def claim_due(
         stmt = stmt.with_for_update(skip_locked=True)
     rows = (await session.scalars(stmt)).all()
     for row in rows:
-        row.status, row.claimed_by, row.claimed_at = "sending", worker, now
+        row.status, row.claimed_by, row.claimed_at = "claimed", worker, now
         row.attempts += 1
     await session.flush()
     return [
@@ -110,6 +123,15 @@ async def claim_due(
         )
         for r in rows
     ]
+
+
+async def mark_sending(session: AsyncSession, message_id: int, now: datetime) -> None:
+    """Record that the send starts now; commit it before the platform is called."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="sending", claimed_at=now)
+    )
 
 
 async def mark_missed(session: AsyncSession, message_id: int, now: datetime) -> None:
