@@ -14,6 +14,7 @@ from handlers.core.i18n import t
 from handlers.core.model import Attachment, Button, Incoming, Reply
 from services.accounts.actors import actor_for_account
 from services.accounts.users import ensure_local_account
+from services.common.numbers import MAX_ID, read_int
 
 PLATFORM = "console"
 FILE_PREFIX = "@file "
@@ -61,9 +62,10 @@ class ConsoleTransport:
         text = line.strip()
         # The number of a button on screen presses it; any other number is text, and a
         # leading quote sends a number as text even when a button bears it ('1).
-        if text.isdigit() and 1 <= int(text) <= len(self.choices):
-            return Incoming(PLATFORM, login, login, button=self.choices[int(text) - 1].data)
-        if text.startswith("'") and text[1:].isdigit():
+        number = read_int(text, 1, len(self.choices))
+        if number is not None:
+            return Incoming(PLATFORM, login, login, button=self.choices[number - 1].data)
+        if text.startswith("'") and read_int(text[1:], 0, MAX_ID) is not None:
             text = text[1:]
         if text.startswith(FILE_PREFIX):
             path = Path(text[len(FILE_PREFIX) :].strip()).expanduser()

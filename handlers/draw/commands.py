@@ -11,6 +11,7 @@ from handlers.core.router import Command, Ctx, Flow, Router, flow_button, roles
 from handlers.draw import render
 from models import Draw, Plan
 from services.common.errors import InvalidInput
+from services.common.numbers import MAX_ID, read_int
 from services.draw import freeze as draws
 from services.draw import plans, run
 from services.draw import record as draw_record
@@ -22,9 +23,10 @@ COORD = roles("coordinator")
 
 
 def _int(value: str) -> int:
-    if not value.isdigit():
+    number = read_int(value, 1, MAX_ID)
+    if number is None:
         raise InvalidInput("draw.not_found", id=value)
-    return int(value)
+    return number
 
 
 async def draw_command(ctx: Ctx, args: list[str]) -> list[Reply]:

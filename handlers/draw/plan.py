@@ -15,6 +15,7 @@ from handlers.draw.render import percent
 from models import Department, Item
 from services.common.dates import parse_date
 from services.common.errors import DomainError, InvalidInput
+from services.common.numbers import parse_int, read_int
 from services.draw import plans
 from services.messaging.conversations import State
 
@@ -102,7 +103,7 @@ async def newplan_flow(ctx: Ctx, state: State) -> list[Reply]:
         data["max_count"] = None if choice == "nolimit" else _number(text)
         return await _ask(ctx, data, "team")
     if step == "team" and choice and choice.startswith("team:"):
-        data["team_size"] = int(choice.split(":", 1)[1])
+        data["team_size"] = parse_int(choice.split(":", 1)[1], 2, 10)
         return await _ask(ctx, data, "confirm")
     if step == "confirm" and choice == "create":
         spec = plans.parse_spec(data)
@@ -118,8 +119,9 @@ async def _pick_items(ctx: Ctx, text: str) -> list[str]:
     for token in re.split(r"[\s,，、;；]+", text):
         if not token:
             continue
-        if token.isdigit() and 1 <= int(token) <= len(catalog):
-            codes.append(catalog[int(token) - 1][0])
+        number = read_int(token, 1, len(catalog))
+        if number is not None:
+            codes.append(catalog[number - 1][0])
         elif token.upper() in {code for code, _, _ in catalog}:
             codes.append(token.upper())
         else:
@@ -154,14 +156,16 @@ def _ratios(text: str) -> dict[str, str]:
             raise InvalidInput("newplan.bad_ratios") from None
         if not 0 < pct <= 100:
             raise InvalidInput("newplan.bad_ratios")
-        ratios[risk.upper()] = str((pct / 100).normalize())
+        # Fixed-point, never "1E-7": the plan keeps ratios as plain decimals.
+        ratios[risk.upper()] = format((pct / 100).normalize(), "f")
     return ratios
 
 
 def _number(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+    number = read_int(text, 1, 100_000)
+    if number is None:
         raise InvalidInput("newplan.bad_number")
-    return int(text)
+    return number
 
 
 def register(router: Router) -> None:

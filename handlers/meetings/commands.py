@@ -13,6 +13,7 @@ from models import Department, Meeting, MeetingParticipant, User
 from services.common.clock import SHANGHAI, local_text
 from services.common.dates import parse_date
 from services.common.errors import DomainError, InvalidInput, NotAllowed
+from services.common.numbers import MAX_ID, read_int
 from services.meetings import schedule
 from services.messaging.conversations import State
 
@@ -109,10 +110,11 @@ async def _ask(ctx: Ctx, data: dict[str, object], step: str, key: str) -> list[R
 
 def _pick(text: str, depts: list[tuple[str, str]]) -> list[str]:
     tokens = [t for t in re.split(r"[\s,，、]+", text) if t]
-    bad = [t for t in tokens if not (t.isdigit() and 1 <= int(t) <= len(depts))]
+    numbers = [read_int(t, 1, len(depts)) for t in tokens]
+    bad = [t for t, n in zip(tokens, numbers, strict=True) if n is None]
     if bad or not tokens:
         raise InvalidInput("meeting.bad_departments", values=" ".join(bad) or text)
-    return sorted({depts[int(t) - 1][0] for t in tokens})
+    return sorted({depts[n - 1][0] for n in numbers if n is not None})
 
 
 async def _confirm(ctx: Ctx, data: dict[str, object], depts: list[tuple[str, str]]) -> list[Reply]:
@@ -165,9 +167,10 @@ async def meetings_command(ctx: Ctx, _args: list[str]) -> list[Reply]:
 
 async def meeting_button(ctx: Ctx, args: list[str]) -> list[Reply]:
     """mtg:rsvp:ID:attend|leave, mtg:move:ID, mtg:cancel:ID, mtg:held:ID."""
-    if len(args) < 2 or not args[1].isdigit():
+    meeting_id = read_int(args[1], 1, MAX_ID) if len(args) >= 2 else None
+    if meeting_id is None:
         return [ctx.reply("error.unknown_button")]
-    action, meeting_id = args[0], int(args[1])
+    action = args[0]
     if action == "rsvp" and len(args) == 3:
         if args[2] == "attend":
             await schedule.rsvp(ctx.session, ctx.user, meeting_id, "attend", None, ctx.now)

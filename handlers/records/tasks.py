@@ -9,6 +9,7 @@ from handlers.core.router import ButtonKind, Command, Ctx, Router, roles
 from handlers.draw.render import chunk
 from handlers.records import render
 from services.common.errors import InvalidInput
+from services.common.numbers import MAX_ID, read_int
 from services.draw.plans import get_plan
 from services.records import task_views, tasks
 
@@ -19,9 +20,10 @@ STATUS_ORDER = ("not_entered", "draft", "awaiting_review", "returned", "approved
 
 def parse_id(value: str, key: str = "task.not_found") -> int:
     """A numeric id typed or carried by a button, or a polite refusal."""
-    if not value.isdigit() or len(value) > 12:
+    number = read_int(value, 1, MAX_ID)
+    if number is None:
         raise InvalidInput(key, id=value)
-    return int(value)
+    return number
 
 
 async def tasks_command(ctx: Ctx, args: list[str]) -> list[Reply]:

@@ -13,6 +13,10 @@ from typing import Any
 
 from services.common.errors import InvalidInput
 
+# The largest id a row can have: PostgreSQL's integer columns stop here, and a larger
+# value sent to them is a driver error, not "not found".
+MAX_ID = 2**31 - 1
+
 # A str pattern: [0-9] matches the ten ASCII digits only, never other Unicode digits.
 _DIGITS = re.compile(r"[0-9]{1,18}")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from fractions import Fraction
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -15,9 +14,11 @@ from services.accounts.actors import Actor, audit_name, require_role
 from services.common import audit
 from services.common.errors import InvalidInput, NotFound
 from services.common.rows import existing
+from services.draw.engine import parse_ratio
 
 RISK_CLASSES = ("A", "B", "C", "D")
 DEFAULT_RATIOS = {"A": "0.01", "B": "0.08", "C": "0.2", "D": "1"}
+MAX_RATIO_CHARS = 12
 
 
 class PlanSpec(BaseModel):
@@ -45,7 +46,14 @@ class PlanSpec(BaseModel):
         if set(merged) != set(RISK_CLASSES):
             raise ValueError("ratios must be given for risk classes A, B, C, D only")
         for risk, ratio in merged.items():
-            fraction = Fraction(ratio)
+            # Validated here, once, by the rule the draw applies (plain decimals such as
+            # "0.08"; not "1e-1" or ".25"), so that the draw never meets an invalid one.
+            try:
+                fraction = parse_ratio(ratio) if len(ratio) <= MAX_RATIO_CHARS else None
+            except ValueError:
+                fraction = None
+            if fraction is None:
+                raise ValueError(f"ratio of class {risk} must be a decimal such as 0.08")
             # Practice: never exempt a risk class entirely.
             if not 0 < fraction <= 1:
                 raise ValueError(f"ratio of class {risk} must be above 0 and at most 1")
