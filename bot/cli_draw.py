@@ -84,19 +84,7 @@ async def run_draw(app: App, args: argparse.Namespace) -> int:
         )
         return 0
     if command == "run":
-        # Two transactions, as in chat: the commitment is stored before anything is drawn.
-        async with unit_of_work(app.sessions) as session:
-            frozen, lists = await freeze.freeze_keeping_lists(
-                session, None, args.plan_id, app.clock.now()
-            )
-        print(f"承诺 / commitment: {frozen.commitment}")
-        async with unit_of_work(app.sessions) as session:
-            drawn = await draw_run.execute(
-                session, None, frozen.id, args.salt, app.clock.now(), lists
-            )
-        print(f"抽取完成 / drawn: plan {drawn.plan_id}")
-        print(drawn.id)
-        return 0
+        return await _run(app, args.plan_id, args.salt)
     if command == "export":
         async with unit_of_work(app.sessions, write=False) as session:
             record = await draw_record.export_record(session, args.draw_id)
@@ -106,6 +94,29 @@ async def run_draw(app: App, args: argparse.Namespace) -> int:
     async with unit_of_work(app.sessions) as session:
         await draw_run.void(session, None, args.draw_id, args.reason, app.clock.now())
     print(f"已作废 / voided: draw {args.draw_id}")
+    return 0
+
+
+async def _run(app: App, plan_id: int, salt: str) -> int:
+    # Two transactions, as in chat: the commitment is stored before anything is drawn.
+    # A draw frozen earlier (the process died between the two, or it was frozen in chat)
+    # is continued with its committed seed, never frozen again.
+    async with unit_of_work(app.sessions, write=False) as session:
+        earlier = await freeze.frozen_draw(session, plan_id)
+    lists = None
+    if earlier is not None:
+        frozen = earlier
+        print(f"继续已冻结的抽取 / continuing frozen draw {frozen.id}")
+    else:
+        async with unit_of_work(app.sessions) as session:
+            frozen, lists = await freeze.freeze_keeping_lists(
+                session, None, plan_id, app.clock.now()
+            )
+    print(f"承诺 / commitment: {frozen.commitment}")
+    async with unit_of_work(app.sessions) as session:
+        drawn = await draw_run.execute(session, None, frozen.id, salt, app.clock.now(), lists)
+    print(f"抽取完成 / drawn: plan {drawn.plan_id}")
+    print(drawn.id)
     return 0
 
 

@@ -74,3 +74,35 @@ def test_bad_plan_file_gets_a_clear_message(cli, tmp_path: Path) -> None:  # typ
         encoding="utf-8",
     )
     assert "team_size" in cli("plan", "create", "--file", str(small_team)).stderr
+
+
+async def test_draw_run_continues_a_draw_frozen_before_a_crash(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import build_app
+    from bot.settings import Settings
+    from handlers.core.db import unit_of_work
+    from services.draw import freeze
+
+    assert cli("demo").returncode == 0
+    created = cli("plan", "create", "--file", str(ROOT / "examples" / "plan.json"))
+    plan_id = int(created.stdout.strip().splitlines()[-1])
+    # The freeze is committed, then the process dies before the draw.
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", data_dir=tmp_path / "data"
+    )
+    app = await build_app(settings)
+    try:
+        async with unit_of_work(app.sessions) as session:
+            frozen = await freeze.freeze(session, None, plan_id, app.clock.now())
+    finally:
+        await app.aclose()
+    drawn = cli("draw", "run", str(plan_id), "--salt", "20261201")
+    assert drawn.returncode == 0, drawn.stdout + drawn.stderr
+    assert f"continuing frozen draw {frozen.id}" in drawn.stdout
+    assert f"commitment: {frozen.commitment}" in drawn.stdout
+    assert drawn.stdout.strip().splitlines()[-1] == str(frozen.id)
+    record_file = tmp_path / "record.json"
+    assert cli("draw", "export", str(frozen.id), str(record_file)).returncode == 0
+    assert cli("draw", "verify", str(record_file)).returncode == 0
+    # Drawn now, the plan is not drawn again: a second run is a clear refusal.
+    again = cli("draw", "run", str(plan_id))
+    assert again.returncode != 0 and "Traceback" not in again.stderr

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
-
 from handlers.core.model import Attachment, Reply
 from handlers.core.router import Command, Ctx, Flow, Router, flow_button, roles
 from handlers.draw import render
@@ -53,9 +51,7 @@ async def draw_command(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 async def _open_plan(ctx: Ctx, plan_id: int) -> list[Reply]:
     plan = await plans.get_plan(ctx.session, plan_id)
-    live = await ctx.session.scalar(
-        select(Draw).where(Draw.plan_id == plan_id, Draw.status == "frozen")
-    )
+    live = await draws.frozen_draw(ctx.session, plan_id)
     if live is not None:  # frozen earlier: the committed seed stays, go on to the salt
         return await _ask_salt(ctx, plan, live, announce=False)
     pv = await draws.preview(ctx.session, ctx.user, plan_id)

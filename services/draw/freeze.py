@@ -118,6 +118,13 @@ async def freeze(session: AsyncSession, actor: Actor | None, plan_id: int, now: 
     return (await freeze_keeping_lists(session, actor, plan_id, now))[0]
 
 
+async def frozen_draw(session: AsyncSession, plan_id: int) -> Draw | None:
+    """The plan's draw that was frozen but not drawn yet (a crash between the two), if any."""
+    return await session.scalar(
+        select(Draw).where(Draw.plan_id == plan_id, Draw.status == "frozen")
+    )
+
+
 async def freeze_keeping_lists(
     session: AsyncSession, actor: Actor | None, plan_id: int, now: datetime
 ) -> tuple[Draw, Frozen]:
