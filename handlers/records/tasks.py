@@ -20,7 +20,7 @@ STATUS_ORDER = ("not_entered", "draft", "awaiting_review", "returned", "approved
 
 def parse_id(value: str, key: str = "task.not_found") -> int:
     """A numeric id typed or carried by a button, or a polite refusal."""
-    number = read_int(value, 1, MAX_ID)
+    number = read_int(value, 0, MAX_ID)
     if number is None:
         raise InvalidInput(key, id=value)
     return number
