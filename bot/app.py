@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import migrate
+from bot.logs import install_redaction
 from bot.settings import Settings
 from handlers.accounts import basics, invites
 from handlers.core.db import create_engine, create_sessionmaker
@@ -65,6 +66,8 @@ class App:
 
 async def build_app(settings: Settings, *, clock: Clock | None = None, upgrade: bool = True) -> App:
     """Build the application; by default bring the database schema up to date first."""
+    # Every run mode builds the app first: from here on no log line carries a secret.
+    install_redaction(settings)
     sqlite_file = settings.sqlite_path()
     if sqlite_file is not None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 
 from bot import cli_draw, cli_import, cli_records
 from bot.app import App, build_app
 from bot.cli_types import Runner
+from bot.logs import configure_logging
 from bot.settings import Settings
 from handlers.core.db import unit_of_work
 from services.accounts import invites
@@ -176,8 +176,7 @@ RUNNERS: dict[str, Runner] = {
 
 async def _main(args: argparse.Namespace) -> int:
     settings = Settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings)
     # `audit verify` must read the database as it is, never migrate it first.
     upgrade = args.command != "audit"
     if args.command == "draw" and args.draw_command == "verify":

@@ -31,6 +31,8 @@ class Platforms:
     transports: dict[str, Transport] = field(default_factory=dict)
     routes: list[BaseRoute] = field(default_factory=list)
     clients: list[httpx.AsyncClient] = field(default_factory=list)
+    # The WeCom callback, whose replies are sent in the background (drained at the end).
+    wecom: WeComCallback | None = None
 
     @property
     def chat(self) -> bool:
@@ -66,7 +68,8 @@ def build_platforms(app: App) -> Platforms:
             s.wecom_corp_id or "",
         )
         platforms.transports[transport.platform] = transport
-        platforms.routes += WeComCallback(app.core, crypto, client, transport, time.time).routes()
+        platforms.wecom = WeComCallback(app.core, crypto, client, transport, time.time)
+        platforms.routes += platforms.wecom.routes()
     if s.wecom_robot_key is not None:
         http = httpx.AsyncClient(base_url=s.wecom_api_base_url, timeout=15)
         platforms.clients.append(http)
@@ -113,5 +116,7 @@ async def serve(app: App, platforms: Platforms, stop: asyncio.Event) -> None:
         server.should_exit = True
         await task
         stopper.cancel()
+        if platforms.wecom is not None:
+            await platforms.wecom.drain()  # replies already promised go out before closing
         for client in platforms.clients:
             await client.aclose()

@@ -28,6 +28,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, TypeHandler
 
+from bot import logs
 from bot.app import App
 from bot.telegram_config import (
     ALLOWED_UPDATES,
@@ -120,6 +121,8 @@ class TelegramBot:
         self.config = config
         if config.webhook:
             check_secret(config.webhook_secret)
+        # Before the Application exists: building it logs the API URL, token included.
+        logs.remember(config.token, config.webhook_secret)
         self.application = application_builder(config).build()
         self.transport = TelegramTransport(self.application.bot)
         self.menus = Menus(app, self.application.bot)
@@ -137,7 +140,6 @@ class TelegramBot:
 
     async def start(self) -> None:
         """Connect (getMe), start receiving updates and set the command menus."""
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # its URLs carry the token
         application = self.application
         await application.initialize()
         if self.config.webhook:

@@ -38,6 +38,8 @@ MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)
 # when a self-hosted Bot API server would hand out bigger ones.
 MAX_FILE_BYTES = int(FileSizeLimit.FILESIZE_DOWNLOAD)
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+MAX_ID = 2**53  # Telegram's ids fit in 52 bits (and a double), chats' with a sign
+MAX_NAME = 100  # users.display_name: a Telegram name may be 129 characters
 
 
 def utf16_len(text: str) -> int:
@@ -188,28 +190,41 @@ class Wanted:
 
 
 def read_update(update: Update, bot_username: str | None) -> Wanted | None:
-    """The neutral event of an update, or None for updates the bot ignores."""
+    """The neutral event of an update, or None for updates the bot ignores.
+
+    Only Telegram can send an update (the webhook checks its secret), but every field is
+    checked for the type and range Telegram gives it: anything odd is ignored, never acted on.
+    """
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or user.is_bot:
+    if user is None or chat is None or user.is_bot is not False:
+        return None
+    sender, chat_id = _ident(user.id, 1, MAX_ID), _ident(chat.id, -MAX_ID, MAX_ID)
+    update_id = _ident(update.update_id, 0, MAX_ID)
+    if sender is None or chat_id is None or update_id is None:
         return None
     if chat.type not in (ChatType.PRIVATE, *GROUP_TYPES):
         return None  # channels
+    name = user.full_name if isinstance(user.full_name, str) else ""
     base = Incoming(
         PLATFORM,
-        sender_id=str(user.id),
-        chat_id=str(chat.id),
-        sender_name=user.full_name,
+        sender_id=sender,
+        chat_id=chat_id,
+        sender_name=name[:MAX_NAME],
         is_group=chat.type in GROUP_TYPES,
-        update_key=str(update.update_id),
+        update_key=update_id,
     )
     query = update.callback_query
     if query is not None:
-        if query.data is None:
+        if not isinstance(query.data, str):
             return None
         pressed = query.message.message_id if query.message is not None else None
-        return Wanted(replace(base, button=query.data), pressed_message_id=pressed)
+        return Wanted(
+            replace(base, button=query.data), pressed_message_id=_number(pressed, 1, MAX_ID)
+        )
     message = update.message  # edits of earlier messages are not events
     if message is None:
+        return None
+    if message.text is not None and not isinstance(message.text, str):
         return None
     if base.is_group:
         text = message.text or ""
@@ -219,26 +234,54 @@ def read_update(update: Update, bot_username: str | None) -> Wanted | None:
     return _private(message, base)
 
 
+def _number(value: object, low: int, high: int) -> int | None:
+    """A JSON integer within [low, high] (never a bool, a float or a string)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if low <= value <= high else None
+
+
+def _ident(value: object, low: int, high: int) -> str | None:
+    number = _number(value, low, high)
+    return None if number is None else str(number)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _private(message: Message, base: Incoming) -> Wanted | None:
     if message.text is not None:
         return Wanted(replace(base, text=message.text))
     if message.photo:
-        photo = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+        photo = max(
+            message.photo,
+            key=lambda p: (
+                (_number(p.width, 0, MAX_ID) or 0) * (_number(p.height, 0, MAX_ID) or 0),
+                _number(p.file_size, 0, MAX_ID) or 0,
+            ),
+        )
+        file_id = _text(photo.file_id)
+        if file_id is None:
+            return None
         return Wanted(
             base,
-            file_id=photo.file_id,
-            file_name=f"photo-{photo.file_unique_id}.jpg",
+            file_id=file_id,
+            file_name=f"photo-{_text(photo.file_unique_id) or 'x'}.jpg"[:MAX_NAME],
             file_mime="image/jpeg",  # Telegram re-encodes every photo as JPEG
-            file_size=photo.file_size,
+            file_size=_number(photo.file_size, 0, MAX_ID),
         )
     if message.document is not None:
         doc = message.document
+        file_id = _text(doc.file_id)
+        if file_id is None:
+            return None
         return Wanted(
             base,
-            file_id=doc.file_id,
-            file_name=doc.file_name or f"file-{doc.file_unique_id}",
-            file_mime=doc.mime_type or "application/octet-stream",
-            file_size=doc.file_size,
+            file_id=file_id,
+            file_name=_text(doc.file_name) or f"file-{_text(doc.file_unique_id) or 'x'}",
+            file_mime=_text(doc.mime_type) or "application/octet-stream",
+            file_size=_number(doc.file_size, 0, MAX_ID),
         )
     if message.effective_attachment is not None or message.caption is not None:
         # A sticker, voice note, location...: the core answers that it did not understand.

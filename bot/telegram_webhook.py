@@ -17,8 +17,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import Application
+
+from bot.bodies import BodyRefused, read_body
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +49,13 @@ def webhook_route(application: Application[Any, Any, Any, Any, Any, Any], secret
             return Response("forbidden", status_code=403)
         if not application.running:
             return Response("starting", status_code=503)  # Telegram retries later
-        body = await _body(request)
-        if body is None:
-            return Response("too large", status_code=413)
         try:
-            data = json.loads(body)
-            if not isinstance(data, dict):
-                raise ValueError("an update is a JSON object")
-            update = Update.de_json(data, application.bot)
-        except Exception as exc:
+            body = await read_body(request, MAX_WEBHOOK_BODY)
+        except BodyRefused as refused:
+            return Response(refused.reason, status_code=refused.status)
+        try:
+            update = parse_update(body, application.bot)
+        except BadUpdate as exc:
             log.warning("unreadable Telegram webhook body: %s", exc)
             return Response("bad update", status_code=400)
         # Handled before answering: if this process dies first, Telegram delivers it again.
@@ -66,14 +66,28 @@ def webhook_route(application: Application[Any, Any, Any, Any, Any, Any], secret
     return Route(WEBHOOK_PATH, endpoint, methods=["POST"])
 
 
-async def _body(request: Request) -> bytes | None:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_WEBHOOK_BODY:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_WEBHOOK_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+class BadUpdate(ValueError):
+    """A webhook body that is no update python-telegram-bot can read."""
+
+
+def parse_update(body: bytes, bot: Bot | None) -> Update:
+    """The update a webhook body carries; BadUpdate for anything else."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # also bad UTF-8 and over-long numbers
+        raise BadUpdate(f"not JSON: {type(exc).__name__}") from exc
+    if not isinstance(data, dict):
+        raise BadUpdate("an update is a JSON object")
+    try:
+        update = Update.de_json(data, bot)
+        user, chat = update.effective_user, update.effective_chat
+    except Exception as exc:
+        # de_json trusts Telegram's types: a forged field fails in any way (a TypeError,
+        # a KeyError, an OverflowError for a date), and only the type of failure is logged.
+        raise BadUpdate(f"not an update: {type(exc).__name__}") from exc
+    # python-telegram-bot files updates by these ids before any handler runs (and a list
+    # there is a TypeError outside every handler): they must be what Telegram sends.
+    ids = [update.update_id, *(x.id for x in (user, chat) if x is not None)]
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise BadUpdate("not an update: an id is no integer")
+    return update

@@ -14,17 +14,30 @@ from urllib.parse import urlencode
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.app import App
 from handlers.core.db import unit_of_work
+from services.common.numbers import read_int
 from services.records import export
 
 log = logging.getLogger(__name__)
 
 CSV_LIMIT = 10_000
+MAX_PAGE = 100_000  # far past the last page; anything else shows page 1
+# Sent with every response of the web app (SecurityHeaders); a response may set its own
+# Cache-Control, the others are not cached.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
@@ -32,8 +45,10 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-    "Cache-Control": "public, max-age=60",
+    "X-Frame-Options": "DENY",
 }
+DEFAULT_CACHE = "no-store"
+PUBLIC_CACHE = {"Cache-Control": "public, max-age=60"}
 
 _STYLE = """
 body{font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
@@ -70,8 +85,7 @@ def _query(request: Request) -> str:
 
 
 def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0 else 1
+    return read_int(request.query_params.get("page", "1"), 1, MAX_PAGE) or 1
 
 
 def _link(path: str, **params: object) -> str:
@@ -156,14 +170,14 @@ def create_web_app(app: App, *, extra_routes: Sequence[BaseRoute] | None = None)
                 limit=export.PAGE_SIZE,
                 offset=(page - 1) * export.PAGE_SIZE,
             )
-        return HTMLResponse(render_page(rows, query, page, total), headers=SECURITY_HEADERS)
+        return HTMLResponse(render_page(rows, query, page, total), headers=PUBLIC_CACHE)
 
     async def results_csv(request: Request) -> Response:
         query = _query(request)
         async with unit_of_work(app.sessions, write=False) as session:
             rows = await export.published(session, query, limit=CSV_LIMIT)
         headers = {
-            **SECURITY_HEADERS,
+            **PUBLIC_CACHE,
             "Content-Disposition": 'attachment; filename="results.csv"',
         }
         return Response(export.to_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
@@ -175,4 +189,37 @@ def create_web_app(app: App, *, extra_routes: Sequence[BaseRoute] | None = None)
         Route("/results.csv", results_csv, methods=["GET"]),
         *(extra_routes or ()),
     ]
-    return Starlette(routes=routes)
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={500: _server_error},
+    )
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every HTTP response that passes through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Add the headers to the response's start message (a header the route set stays)."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in {**SECURITY_HEADERS, "Cache-Control": DEFAULT_CACHE}.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _server_error(_request: Request, _exc: Exception) -> Response:
+    # Starlette answers an unhandled error outside every middleware: the headers go here.
+    headers = {**SECURITY_HEADERS, "Cache-Control": DEFAULT_CACHE}
+    return PlainTextResponse("Internal Server Error", status_code=500, headers=headers)

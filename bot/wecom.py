@@ -3,30 +3,41 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeXML
 from defusedxml import DefusedXmlException
-from sqlalchemy import select
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.bodies import BodyRefused, read_body
 from bot.wecom_api import WeComApiError, WeComClient
 from bot.wecom_crypto import WeComCrypto, WeComCryptoError
 from handlers.core.db import unit_of_work
 from handlers.core.dispatch import Core
 from handlers.core.model import Attachment, Incoming, Reply
 from models import ProcessedUpdate
+from services.common.dialect import dialect_name
+from services.common.numbers import read_int
 
 log = logging.getLogger(__name__)
 PLATFORM = "wecom"
 MAX_BODY = 1_000_000  # WeCom callbacks are small; anything bigger is refused unread
 WINDOW = 300  # seconds a callback's timestamp may differ from our clock
+MAX_TIMESTAMP = 2**40  # seconds: far beyond any clock, and a float keeps it exact
+MAX_NONCE = 64  # WeCom's nonces are short numbers
+MAX_USER_ID = 64  # WeCom user ids are at most 64 characters
+MAX_KEY = 128  # processed_updates.update_key
 MAX_CARD_BUTTONS = 6  # button_interaction cards hold at most six buttons
 TEXT_LIMIT = 2000  # message/send text content is limited to 2,048 bytes
 
@@ -107,7 +118,8 @@ class WeComCallback:
         ]
 
     def _fresh(self, timestamp: str) -> bool:
-        return timestamp.isdigit() and abs(self.clock() - int(timestamp)) <= WINDOW
+        stamp = read_int(timestamp, 0, MAX_TIMESTAMP)
+        return stamp is not None and abs(self.clock() - stamp) <= WINDOW
 
     async def verify(self, request: Request) -> Response:
         """URL verification: answer the decrypted echostr when the signature holds."""
@@ -125,30 +137,30 @@ class WeComCallback:
 
     async def receive(self, request: Request) -> Response:
         """A message or event: checked, decrypted, handled; anything doubtful does nothing."""
-        body = await _bounded_body(request)
-        if body is None:
-            return PlainTextResponse("too large", status_code=413)
+        try:
+            body = await read_body(request, MAX_BODY)
+        except BodyRefused as refused:
+            return PlainTextResponse(refused.reason, status_code=refused.status)
         q = request.query_params
         signature, timestamp, nonce = (
             q.get(k, "") for k in ("msg_signature", "timestamp", "nonce")
         )
-        if not (signature and nonce and self._fresh(timestamp)):
+        if not (signature and 0 < len(nonce) <= MAX_NONCE and self._fresh(timestamp)):
             return PlainTextResponse("stale or incomplete", status_code=403)
-        try:
-            encrypted = _parse(body).findtext("Encrypt") or ""
-        except (ParseError, DefusedXmlException, ValueError):
+        encrypted = read_envelope(body)
+        if encrypted is None:
             return PlainTextResponse("bad request", status_code=400)
         if not encrypted or not self.crypto.verify_signature(
             signature, timestamp, nonce, encrypted
         ):
             return PlainTextResponse("forbidden", status_code=403)
         try:
-            message = _parse(self.crypto.decrypt(encrypted).encode("utf-8"))
+            message = parse_xml(self.crypto.decrypt(encrypted).encode("utf-8"))
         except WeComCryptoError:
             return PlainTextResponse("forbidden", status_code=403)
-        except (ParseError, DefusedXmlException, ValueError):
+        if message is None:
             return PlainTextResponse("bad request", status_code=400)
-        if not await self._first_time(f"{timestamp}:{nonce}"):
+        if not await self._first_time(_key(f"{timestamp}:{nonce}") or ""):
             return PlainTextResponse("replayed", status_code=403)
         incoming = await self._incoming(message)
         if incoming is not None:
@@ -157,24 +169,17 @@ class WeComCallback:
         return PlainTextResponse("success")
 
     async def _first_time(self, key: str) -> bool:
-        # Nonces live in the database so that every process behind the URL sees them.
+        # Nonces live in the database so that every process behind the URL sees them. One
+        # atomic insert: of two copies arriving at once (two processes, or one process
+        # twice), exactly one inserts the row; the other waits for it and inserts nothing,
+        # where a look-then-insert would let both look and one fail on the unique key.
         async with unit_of_work(self.core.sessions) as session:
-            seen = await session.scalar(
-                select(ProcessedUpdate.update_key).where(
-                    ProcessedUpdate.platform == "wecom-nonce", ProcessedUpdate.update_key == key
-                )
-            )
-            if seen is not None:
-                return False
-            session.add(
-                ProcessedUpdate(
-                    platform="wecom-nonce", update_key=key, processed_at=self.core.clock.now()
-                )
-            )
-        return True
+            return await _claim(session, "wecom-nonce", key, self.core.clock.now())
 
     async def _incoming(self, m: Element) -> Incoming | None:
         sender = m.findtext("FromUserName") or ""
+        if not 0 < len(sender) <= MAX_USER_ID:
+            return None  # WeCom user ids are 1-64 characters: nobody to answer
         kind = m.findtext("MsgType")
         base: dict[str, Any] = {
             "platform": PLATFORM,
@@ -184,7 +189,7 @@ class WeComCallback:
         }
         if kind == "text":
             return Incoming(
-                **base, text=m.findtext("Content") or "", update_key=m.findtext("MsgId")
+                **base, text=m.findtext("Content") or "", update_key=_key(m.findtext("MsgId"))
             )
         if kind in ("image", "file"):
             media_id = m.findtext("MediaId") or ""
@@ -196,14 +201,16 @@ class WeComCallback:
             name = m.findtext("FileName") or f"{m.findtext('MsgId')}.jpg"
             mime = "image/jpeg" if kind == "image" else "application/octet-stream"
             return Incoming(
-                **base, file=Attachment(name, mime, data, media_id), update_key=m.findtext("MsgId")
+                **base,
+                file=Attachment(name, mime, data, media_id),
+                update_key=_key(m.findtext("MsgId")),
             )
         if kind == "event" and m.findtext("Event") == "template_card_event":
             task = m.findtext("TaskId") or ""
             return Incoming(
                 **base,
                 button=m.findtext("EventKey") or "",
-                update_key=f"card:{task}:{m.findtext('CreateTime')}",
+                update_key=_key(f"card:{task}:{m.findtext('CreateTime')}"),
             )
         return None
 
@@ -213,7 +220,7 @@ class WeComCallback:
             if incoming.button is not None and code:
                 await self.client.update_card([incoming.sender_id], code, "已处理")
             await self.transport.send(incoming.chat_id, replies)
-        except WeComApiError:
+        except Exception:  # a background task: nobody else would see the failure
             log.exception("wecom delivery to %s failed", incoming.chat_id)
 
     def _spawn(self, coro: Any) -> None:
@@ -228,20 +235,37 @@ class WeComCallback:
             await asyncio.gather(*list(self._tasks))
 
 
-def _parse(data: bytes) -> Element:
-    root: Element = SafeXML.fromstring(data, forbid_dtd=True)
+def parse_xml(data: bytes) -> Element | None:
+    """The root element of an XML document, or None for anything not plainly XML."""
+    try:
+        root: Element = SafeXML.fromstring(data, forbid_dtd=True)
+    except (ParseError, DefusedXmlException, ValueError, LookupError):
+        # expat refuses malformed text; an odd encoding declaration is a ValueError or a
+        # LookupError; DTDs and entities are refused by defusedxml.
+        return None
     return root
 
 
-async def _bounded_body(request: Request) -> bytes | None:
-    """The body, or None as soon as it grows past MAX_BODY (never read a huge one whole)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+def read_envelope(body: bytes) -> str | None:
+    """The `Encrypt` text of a callback body ("" when missing), None when it is no XML."""
+    root = parse_xml(body)
+    return None if root is None else root.findtext("Encrypt") or ""
+
+
+async def _claim(session: AsyncSession, platform: str, key: str, now: datetime) -> bool:
+    """Record `key` in the processed-update ledger; False when it is there already."""
+    insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
+    table = ProcessedUpdate.__table__
+    assert isinstance(table, Table)
+    # On the table, not the entity: an ORM insert given values does not report its rows.
+    statement = insert(table).on_conflict_do_nothing()
+    values = {"platform": platform, "update_key": key, "processed_at": now}
+    result = await session.execute(statement, values)
+    return bool(getattr(result, "rowcount", 0))
+
+
+def _key(text: str | None) -> str | None:
+    """A ledger key within the column's 128 characters (a long one is replaced by its hash)."""
+    if text is None or len(text) <= MAX_KEY:
+        return text
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

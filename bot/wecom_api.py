@@ -14,13 +14,18 @@ from typing import Any
 
 import httpx
 
+from bot import logs
 from handlers.core.model import Reply
+from services.common.numbers import read_int
 
 log = logging.getLogger(__name__)
 
 TOKEN_EXPIRED = {40014, 42001}  # invalid or expired access token: fetch a new one
 BUSY = {-1, 45009, 45033}  # system busy or over a frequency limit: retry later
 REFRESH_MARGIN = 300.0  # seconds before expiry when the token is renewed
+TOKEN_LIFETIME = 7200  # seconds, when WeCom does not say
+MAX_AGENT_ID = 2**31 - 1
+UNREADABLE = -3  # our errcode for an answer that is not the JSON object WeCom sends
 
 
 class WeComApiError(Exception):
@@ -72,8 +77,12 @@ class WeComClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         retries: int = 3,
     ) -> None:
+        agent = read_int(agent_id, 0, MAX_AGENT_ID)
+        if agent is None:
+            raise ValueError("WECOM_AGENT_ID must be the application's AgentId, a number")
         self.http = http
-        self.corp_id, self.secret, self.agent_id = corp_id, secret, agent_id
+        self.corp_id, self.secret, self.agent_id = corp_id, secret, agent
+        logs.remember(secret)
         self.clock, self.sleep, self.retries = clock, sleep, retries
         self._token: str | None = None
         self._expires = 0.0
@@ -87,8 +96,12 @@ class WeComClient:
                 data = await self._get(
                     "/cgi-bin/gettoken", {"corpid": self.corp_id, "corpsecret": self.secret}
                 )
-                self._token = str(data["access_token"])
-                self._expires = self.clock() + float(data.get("expires_in", 7200))
+                token = data.get("access_token")
+                if not isinstance(token, str) or not token:
+                    raise WeComApiError(UNREADABLE, "gettoken answered no access_token")
+                logs.remember(token, recent=True)  # before any URL carrying it is logged
+                self._token = token
+                self._expires = self.clock() + _lifetime(data.get("expires_in"))
             return self._token
 
     async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
@@ -103,14 +116,14 @@ class WeComClient:
                     raise httpx.HTTPStatusError(
                         "server error", request=response.request, response=response
                     )
-                data: dict[str, Any] = response.json()
+                data = _json_object(response)
             except (httpx.TransportError, httpx.HTTPStatusError, ValueError) as exc:
                 if attempt == self.retries:
                     raise WeComApiError(-2, f"transport: {exc}") from exc
                 await self.sleep(delay)
                 delay *= 2
                 continue
-            errcode = int(data.get("errcode", 0))
+            errcode = _errcode(data)
             if errcode in BUSY and attempt < self.retries:
                 await self.sleep(delay)
                 delay *= 2
@@ -143,7 +156,7 @@ class WeComClient:
     async def send(self, user: str, message: dict[str, Any]) -> dict[str, Any]:
         """message/send to one member, queued to keep within 30 a minute for that member."""
         await self.per_member.wait(user)
-        body = {"touser": user, "agentid": int(self.agent_id), **message}
+        body = {"touser": user, "agentid": self.agent_id, **message}
         return await self.call("/cgi-bin/message/send", json=body)
 
     async def upload(self, kind: str, name: str, data: bytes, mime: str) -> str:
@@ -151,7 +164,10 @@ class WeComClient:
         reply = await self.call(
             "/cgi-bin/media/upload", params={"type": kind}, files={"media": (name, data, mime)}
         )
-        return str(reply["media_id"])
+        media_id = reply.get("media_id")
+        if not isinstance(media_id, str) or not media_id:
+            raise WeComApiError(UNREADABLE, "media/upload answered no media_id")
+        return media_id
 
     async def update_card(self, users: list[str], response_code: str, label: str) -> None:
         """Replace a pressed card's buttons with a label (update_template_card)."""
@@ -159,7 +175,7 @@ class WeComClient:
             "/cgi-bin/message/update_template_card",
             json={
                 "userids": users,
-                "agentid": int(self.agent_id),
+                "agentid": self.agent_id,
                 "response_code": response_code,
                 "button": {"replace_name": label},
             },
@@ -168,13 +184,59 @@ class WeComClient:
     async def media(self, media_id: str) -> bytes:
         """Fetch an uploaded photo's bytes (media/get)."""
         token = await self.token()
-        response = await self.http.get(
-            "/cgi-bin/media/get", params={"access_token": token, "media_id": media_id}
-        )
+        try:
+            response = await self.http.get(
+                "/cgi-bin/media/get", params={"access_token": token, "media_id": media_id}
+            )
+        except httpx.TransportError as exc:
+            raise WeComApiError(-2, f"transport: {exc}") from exc
         if response.headers.get("content-type", "").startswith("application/json"):
-            data = response.json()
-            raise WeComApiError(int(data.get("errcode", -2)), str(data.get("errmsg", "")))
+            data = _answer(response)
+            raise WeComApiError(_errcode(data) or UNREADABLE, str(data.get("errmsg", "")))
+        if response.status_code != 200:
+            raise WeComApiError(-2, f"media/get answered HTTP {response.status_code}")
         return response.content
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object; ValueError for anything else (retried like a failure)."""
+    data = response.json()
+    if not isinstance(data, dict):
+        raise ValueError("the answer is not a JSON object")
+    return data
+
+
+def _answer(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object, or an unreadable-answer error code in its place."""
+    try:
+        return _json_object(response)
+    except ValueError:
+        return {"errcode": UNREADABLE, "errmsg": f"unreadable answer (HTTP {response.status_code})"}
+
+
+def _errcode(data: dict[str, Any]) -> int:
+    """WeCom's errcode: 0 for success, a code otherwise (UNREADABLE when it is no number)."""
+    code = data.get("errcode", 0)
+    if isinstance(code, bool):
+        return UNREADABLE
+    if isinstance(code, int):
+        return code
+    if isinstance(code, str):
+        negative = code.strip().startswith("-")
+        value = read_int(code.strip().removeprefix("-"), 0, 10**9)
+        if value is not None:
+            return -value if negative else value
+    return UNREADABLE
+
+
+def _lifetime(value: object) -> float:
+    """The token's lifetime in seconds as WeCom gives it, or two hours when unreadable."""
+    seconds: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    elif isinstance(value, str):
+        seconds = read_int(value, 0, 10**6)
+    return float(seconds) if seconds is not None and 0 < seconds <= 10**6 else TOKEN_LIFETIME
 
 
 class GroupRobot:
@@ -185,15 +247,19 @@ class GroupRobot:
     ) -> None:
         self.http, self.key = http, key
         self.limiter = limiter or RateLimiter(20)
+        logs.remember(key)
 
     async def _post(self, body: dict[str, Any]) -> None:
         await self.limiter.wait("robot")
-        response = await self.http.post(
-            "/cgi-bin/webhook/send", params={"key": self.key}, json=body
-        )
-        data = response.json()
-        if int(data.get("errcode", 0)):
-            raise WeComApiError(int(data["errcode"]), str(data.get("errmsg", "")))
+        try:
+            response = await self.http.post(
+                "/cgi-bin/webhook/send", params={"key": self.key}, json=body
+            )
+        except httpx.TransportError as exc:
+            raise WeComApiError(-2, f"transport: {exc}") from exc
+        data = _answer(response)
+        if errcode := _errcode(data):
+            raise WeComApiError(errcode, str(data.get("errmsg", "")))
 
     async def markdown(self, text: str) -> None:
         """Post a markdown message."""

@@ -24,7 +24,10 @@ class FakeWeCom:
     """What the fake server was asked, and how it should answer."""
 
     tokens_issued: int = 0
+    token_prefix: str = "T"  # access tokens are the prefix and a serial number
     expire_next_send: bool = False
+    server_errors: int = 0  # the next message/send calls answered HTTP 500
+    robot_errcode: int = 0  # the group robot's answer
     calls: list[tuple[str, str | None, Any]] = field(default_factory=list)
 
     def sent(self) -> list[dict[str, Any]]:
@@ -37,7 +40,11 @@ class FakeWeCom:
         async def gettoken(request: Request) -> Response:
             self.tokens_issued += 1
             return JSONResponse(
-                {"errcode": 0, "access_token": f"T{self.tokens_issued}", "expires_in": 7200}
+                {
+                    "errcode": 0,
+                    "access_token": f"{self.token_prefix}{self.tokens_issued}",
+                    "expires_in": 7200,
+                }
             )
 
         async def send(request: Request) -> Response:
@@ -45,6 +52,9 @@ class FakeWeCom:
             if self.expire_next_send:
                 self.expire_next_send = False
                 return JSONResponse({"errcode": 42001, "errmsg": "access_token expired"})
+            if self.server_errors:
+                self.server_errors -= 1
+                return Response("upstream failure", status_code=500)
             self.calls.append(("send", token, json.loads(await request.body())))
             return JSONResponse({"errcode": 0, "errmsg": "ok", "msgid": "m1"})
 
@@ -66,6 +76,8 @@ class FakeWeCom:
             self.calls.append(
                 ("robot", request.query_params.get("key"), json.loads(await request.body()))
             )
+            if self.robot_errcode:
+                return JSONResponse({"errcode": self.robot_errcode, "errmsg": "invalid webhook"})
             return JSONResponse({"errcode": 0, "errmsg": "ok"})
 
         return Starlette(

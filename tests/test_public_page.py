@@ -100,6 +100,13 @@ async def test_everything_is_escaped_and_the_csv_is_formula_safe(app: App) -> No
         assert secret not in response.content.decode("utf-8-sig"), secret
 
 
+@pytest.mark.parametrize("page", ["%C2%B2", "%D9%A3", "1" * 400, "0", "-2", "%2B2", "2.0", "x"])
+async def test_an_odd_page_number_shows_the_first_page(app: App, page: str) -> None:
+    response = await _get(app, "/results?page=" + page)
+    assert response.status_code == 200
+    assert "第 1/1 页" in response.text
+
+
 def test_neutralise_leaves_ordinary_text_alone() -> None:
     assert neutralise("乐都区放心粮油店") == "乐都区放心粮油店"
     for lead in ("=", "+", "-", "@", "\t", "\r"):

@@ -4,90 +4,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
 import pytest
-from starlette.applications import Starlette
 
-from bot.wecom import WeComCallback, WeComTransport
-from bot.wecom_api import GroupRobot, RateLimiter, WeComClient
-from bot.wecom_crypto import WeComCrypto
+from bot.wecom import WeComTransport
+from bot.wecom_api import GroupRobot, RateLimiter
 from handlers.core.db import unit_of_work
 from handlers.core.model import Button, Reply
 from services.accounts import invites
-from tests.fake_wecom import FakeWeCom, serve
 from tests.helpers import load_demo, row_counts
-
-CORP, TOKEN = "wx5823bf96d3bd56c7", "QDG6eK"
-AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
-
-
-@dataclass
-class Rig:
-    fake: FakeWeCom
-    client: WeComClient
-    callback: WeComCallback
-    endpoint: httpx.AsyncClient
-    crypto: WeComCrypto
-    nonce: int = 0
-
-    def envelope(self, inner: str, corp: str = CORP, ts: int | None = None) -> tuple[dict, str]:  # type: ignore[type-arg]
-        """An encrypted, signed callback as WeCom posts it."""
-        sender = self.crypto if corp == CORP else WeComCrypto(TOKEN, AES_KEY, corp)
-        encrypted = sender.encrypt(inner)
-        self.nonce += 1
-        stamp = str(ts if ts is not None else int(time.time()))
-        params = {
-            "msg_signature": self.crypto.signature(stamp, str(self.nonce), encrypted),
-            "timestamp": stamp,
-            "nonce": str(self.nonce),
-        }
-        body = (
-            f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]>"
-            f"</Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>"
-        )
-        return params, body
-
-    async def post(self, inner: str, **kw: object) -> httpx.Response:
-        params, body = self.envelope(inner, **kw)  # type: ignore[arg-type]
-        response = await self.endpoint.post("/wecom/callback", params=params, content=body)
-        await self.callback.drain()
-        return response
-
-
-def text_msg(user: str, content: str, msg_id: int) -> str:
-    return (
-        f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[{user}]]>"
-        f"</FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]>"
-        f"</MsgType><Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
-        f"<AgentID>1000002</AgentID></xml>"
-    )
-
-
-def card_event(user: str, key: str, task: str) -> str:
-    return (
-        f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[{user}]]>"
-        f"</FromUserName><CreateTime>1700000001</CreateTime><MsgType><![CDATA[event]]>"
-        f"</MsgType><Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[{key}]]>"
-        f"</EventKey><TaskId><![CDATA[{task}]]></TaskId><CardType><![CDATA[button_interaction]]>"
-        f"</CardType><ResponseCode><![CDATA[RC1]]></ResponseCode><AgentID>1000002</AgentID></xml>"
-    )
+from tests.wecom_helpers import Rig, card_event, text_msg, wecom_rig
 
 
 @pytest.fixture
 async def rig(app) -> AsyncIterator[Rig]:  # type: ignore[no-untyped-def]
-    fake = FakeWeCom()
-    async with serve(fake.app()) as base, httpx.AsyncClient(base_url=base) as http:
-        client = WeComClient(http, corp_id=CORP, secret="s", agent_id="1000002")
-        crypto = WeComCrypto(TOKEN, AES_KEY, CORP)
-        callback = WeComCallback(app.core, crypto, client, WeComTransport(client), time.time)
-        web = Starlette(routes=callback.routes())
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=web), base_url="http://ours"
-        ) as endpoint:
-            yield Rig(fake, client, callback, endpoint, crypto)
+    async with wecom_rig(app) as made:
+        yield made
 
 
 async def _bound(app, rig: Rig, user: str = "zhangsan") -> None:  # type: ignore[no-untyped-def]
