@@ -4,11 +4,12 @@
 
 1. Generates an N-row enterprise CSV (default 1,000,000; UTF-8 with BOM, valid credit codes
    made with services.directory.creditcode.make_code) in a temporary folder.
-2. Ours: a child process imports it through the real service
-   (services.directory.imports.import_file, one transaction, as `jointcheck import` does)
-   into a fresh SQLite file migrated by bot.app.build_app. Its rows/s covers reading,
-   validation, writing and the commit; its peak memory is the child's peak RSS
-   (getrusage RUSAGE_CHILDREN).
+2. Ours: a child process imports it through the real service as `jointcheck import` does:
+   services.directory.imports.check_file (the file's bounds, before the transaction), then
+   import_file in one transaction, with the default limits, into a fresh SQLite file
+   migrated by bot.app.build_app. Its rows/s covers checking, reading, validation, writing
+   and the commit; its peak memory is the child's peak RSS, and the checking workers' peak
+   is what they report of themselves (VmHWM).
 3. The floor: the same file parsed with the csv module and inserted with sqlite3
    executemany in one transaction into a table of the same columns (the enterprises
    table's own DDL and indexes, copied from the migrated database; the same WAL and
@@ -104,16 +105,21 @@ async def _child(url: str, data_dir: Path, source: Path) -> None:
     from bot.app import build_app
     from bot.settings import Settings
     from handlers.core.db import unit_of_work
-    from services.directory.imports import import_file
+    from services.directory.imports import Usage, check_file, import_file
 
     settings = Settings(_env_file=None, database_url=url, data_dir=data_dir)
     app = await build_app(settings, upgrade=False)
+    limits = settings.import_limits()
+    checked, imported = Usage(), Usage()
     start, cpu = time.perf_counter(), time.process_time()
+    kind = await check_file(source, "enterprises", limits, checked)
     async with unit_of_work(app.sessions) as session:
-        report = await import_file(session, None, "enterprises", source, app.clock.now())
+        report = await import_file(
+            session, None, kind, source, app.clock.now(), limits=limits, usage=imported
+        )
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     await app.aclose()
-    worker = resource.getrusage(resource.RUSAGE_CHILDREN)  # the checking worker, if any
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN)  # the checking workers' CPU
     figures = {
         "rows": report.rows,
         "unchanged": report.unchanged,
@@ -121,7 +127,7 @@ async def _child(url: str, data_dir: Path, source: Path) -> None:
         "seconds": seconds,
         "cpu": cpu + worker.ru_utime + worker.ru_stime,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "worker_peak_mb": worker.ru_maxrss / 1024,
+        "worker_peak_mb": max(checked.peak_mb or 0, imported.peak_mb or 0),
     }
     print(json.dumps(figures))
 

@@ -13,7 +13,7 @@ from bot.cli_types import Runner
 from handlers.core.db import unit_of_work
 from handlers.core.i18n import t
 from handlers.directory.imports import summary_lines
-from services.directory.imports import KINDS, Options, exporter, import_file
+from services.directory.imports import KINDS, Options, check_file, exporter, import_file
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -86,18 +86,25 @@ async def run_import(app: App, args: argparse.Namespace) -> int:
     rejects = args.rejects or args.file.with_name(f"{args.file.stem}.rejects.csv")
     bar = ProgressBar(sys.stderr, lang) if args.progress or sys.stderr.isatty() else None
     options = Options(dry_run=args.dry_run, skip_invalid=args.skip_invalid, replace=args.replace)
+    kind = None if args.kind == "auto" else args.kind
+    limits = app.settings.import_limits()
     try:
-        async with unit_of_work(app.sessions) as session:
+        if not options.dry_run:
+            # The file's bounds are checked before the write transaction opens: a hostile
+            # file is refused without holding the lock every chat user needs.
+            kind = await check_file(args.file, kind, limits)
+        async with unit_of_work(app.sessions, write=not options.dry_run) as session:
             report = await import_file(
                 session,
                 None,
-                None if args.kind == "auto" else args.kind,
+                kind,
                 args.file,
                 app.clock.now(),
                 options=options,
                 rejects=rejects,
                 render=lambda key, params: t(lang, key, **params),
                 progress=bar,
+                limits=limits,
             )
     finally:
         if bar is not None:

@@ -276,8 +276,9 @@ def _private(message: Message, base: Incoming) -> Wanted | None:
         file_id = _text(doc.file_id)
         if file_id is None:
             return None
+        # The caption goes along: a document captioned "/import KIND" is that import.
         return Wanted(
-            base,
+            replace(base, text=_text(message.caption)),
             file_id=file_id,
             file_name=_text(doc.file_name) or f"file-{_text(doc.file_unique_id) or 'x'}",
             file_mime=_text(doc.mime_type) or "application/octet-stream",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -152,3 +154,79 @@ async def user(app: App, login: str, role: str) -> None:
         await session.flush()
         session.add(UserRole(user_id=person.id, role=role))
     await console_account(app, login)
+
+
+# XLSX files written part by part, streaming, for the files openpyxl would choke on.
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_TYPE}.sharedStrings+xml"/>'
+    "</Types>"
+)
+_PACKAGE_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
+    '<sheets><sheet name="名录" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+    "</Relationships>"
+)
+SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}"><sheetData>'
+SHEET_TAIL = "</sheetData></worksheet>"
+STRINGS_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}">'
+STRINGS_TAIL = "</sst>"
+
+
+def xml_row(number: int, cells: Sequence[str]) -> str:
+    """A sheet row of inline strings."""
+    inline = "".join(
+        f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+        for i, v in enumerate(cells)
+    )
+    return f'<row r="{number}">{inline}</row>'
+
+
+def write_raw_xlsx(
+    path: Path,
+    sheet: Iterable[str | bytes],
+    strings: Iterable[str | bytes] = (STRINGS_HEAD, STRINGS_TAIL),
+) -> Path:
+    """An XLSX whose sheet (and shared strings) are the pieces given, streamed into the zip."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _PACKAGE_RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        for name, pieces in (
+            ("xl/worksheets/sheet1.xml", sheet),
+            ("xl/sharedStrings.xml", strings),
+        ):
+            with archive.open(name, "w", force_zip64=True) as part:
+                for piece in pieces:
+                    part.write(piece.encode() if isinstance(piece, str) else piece)
+    return path
+
+
+def enterprise_sheet(
+    rows: Sequence[Sequence[str]], numbers: Sequence[int] | None = None
+) -> list[str]:
+    """The pieces of a sheet: the enterprise header in row 1, then the rows (numbered as given)."""
+    numbers = numbers or range(2, len(rows) + 2)
+    body = [xml_row(n, r) for n, r in zip(numbers, rows, strict=True)]
+    return [SHEET_HEAD, xml_row(1, ENTERPRISE_HEADER), *body, SHEET_TAIL]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
 from handlers.core.db import unit_of_work
 from handlers.core.model import Attachment, Incoming, Reply
+from handlers.directory.imports import button_hash
 from models import Enterprise
 from tests.helpers import row_counts, say, texts
 from tests.import_fixtures import (
@@ -45,14 +48,15 @@ async def test_dry_run_then_confirm_imports(app) -> None:
     text = texts(preview)
     assert "【试导入，尚未写入】" in text and "新增 4，更新 0，未变 0" in text
     assert preview[0].document is None
-    assert [b.data for b in preview[0].buttons[0]] == ["f:import:go", "f:import:cancel"]
+    go = f"f:import:go:{button_hash(hashlib.sha256(data).hexdigest())}"
+    assert [b.data for b in preview[0].buttons[0]] == [go, "f:import:cancel"]
     assert await _count(app) == 0
     uploads = list((app.settings.data_dir / "uploads").iterdir())
     assert len(uploads) == 1 and uploads[0].read_bytes() == data
-    done = await say(app, "coord", button="f:import:go")
+    done = await say(app, "coord", button=go)
     assert "【已导入】" in texts(done) and await _count(app) == 4
     # The flow is over: the same button again does nothing.
-    assert "按钮已失效" in texts(await say(app, "coord", button="f:import:go"))
+    assert "按钮已失效" in texts(await say(app, "coord", button=go))
     assert await _count(app) == 4
 
 
@@ -68,8 +72,9 @@ async def test_problems_are_listed_with_a_rejects_file_and_valid_rows_can_go(app
     document = preview[0].document
     assert document is not None and document.name == "list-问题行.csv"
     assert "914403001922038217" in document.data.decode("utf-8-sig")
-    assert preview[0].buttons[0][0].data == "f:import:valid"
-    done = await say(app, "coord", button="f:import:valid")
+    valid = preview[0].buttons[0][0].data
+    assert valid.startswith("f:import:valid:")
+    done = await say(app, "coord", button=valid)
     assert "【已导入】" in texts(done) and await _count(app) == 3
 
 
@@ -106,7 +111,7 @@ async def test_the_console_imports_a_path(app, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", ENTERPRISE_HEADER, enterprise_rows(2), "utf-8-sig")
     preview = await say(app, "coord", f"/import enterprises {path}")
     assert "新增 2" in texts(preview)
-    await say(app, "coord", button="f:import:go")
+    await say(app, "coord", button=preview[0].buttons[0][0].data)
     assert await _count(app) == 2
     again = await say(app, "coord", f"/import {path}")
     assert "名单与现有数据一致，无需导入" in texts(again)
@@ -133,15 +138,15 @@ async def test_inspectors_and_leaders_cannot_import(app) -> None:
     for login in ("insp", "boss"):
         assert "无权" in texts(await say(app, login, "/import"))
         assert "无权" in texts(await send_file(app, login, "a.csv", data, "/import"))
-        assert "按钮已失效" in texts(await say(app, login, button="f:import:go"))
+        assert "按钮已失效" in texts(await say(app, login, button=f"f:import:go:{'A' * 43}"))
     assert await _count(app) == 0
 
 
 async def test_export_and_template_are_sent_as_files(app) -> None:
     await user(app, "coord", "coordinator")
     data = csv_bytes(ENTERPRISE_HEADER, enterprise_rows(2))
-    await send_file(app, "coord", "a.csv", data, "/import")
-    await say(app, "coord", button="f:import:go")
+    preview = await send_file(app, "coord", "a.csv", data, "/import")
+    await say(app, "coord", button=preview[0].buttons[0][0].data)
     exported = await say(app, "coord", "/export enterprises")
     assert "共 2 行" in texts(exported)
     document = exported[0].document
@@ -152,3 +157,53 @@ async def test_export_and_template_are_sent_as_files(app) -> None:
     assert "用法" in texts(await say(app, "coord", "/export"))
     await user(app, "insp", "inspector")
     assert "无权" in texts(await say(app, "insp", "/export enterprises"))
+
+
+async def test_a_replayed_button_imports_the_file_it_was_shown_with_or_nothing(app) -> None:
+    await user(app, "coord", "coordinator")
+    first = await send_file(
+        app, "coord", "a.csv", csv_bytes(ENTERPRISE_HEADER, enterprise_rows(4)), "/import"
+    )
+    second = await send_file(
+        app, "coord", "b.csv", csv_bytes(ENTERPRISE_HEADER, enterprise_rows(2, 5)), "/import"
+    )
+    old, new = first[0].buttons[0][0].data, second[0].buttons[0][0].data
+    assert old != new
+    # The first file's button, pressed after the second file was checked: nothing.
+    assert "属于之前检查的另一个文件" in texts(await say(app, "coord", button=old))
+    assert await _count(app) == 0
+    assert "【已导入】" in texts(await say(app, "coord", button=new))
+    assert await _count(app) == 2  # the second file's two rows, not the first's four
+
+
+async def test_a_file_changed_after_its_check_is_not_imported(app) -> None:
+    await user(app, "coord", "coordinator")
+    data = csv_bytes(ENTERPRISE_HEADER, enterprise_rows(3))
+    preview = await send_file(app, "coord", "a.csv", data, "/import")
+    (upload,) = (app.settings.data_dir / "uploads").glob("*.csv")
+    upload.write_bytes(csv_bytes(ENTERPRISE_HEADER, enterprise_rows(30)))
+    before = await row_counts(app)
+    done = await say(app, "coord", button=preview[0].buttons[0][0].data)
+    assert "文件在检查之后被改动过" in texts(done)
+    assert await row_counts(app) == before
+
+
+@pytest.mark.parametrize(
+    "caption", ["/import", "/import enterprises", "/import@jc_bot enterprises"]
+)
+async def test_a_document_with_import_as_its_caption_is_the_import(app, caption: str) -> None:
+    await user(app, "coord", "coordinator")
+    data = csv_bytes(ENTERPRISE_HEADER, enterprise_rows(2))
+    preview = await send_file(app, "coord", "名录.csv", data, caption)
+    assert "【试导入，尚未写入】" in texts(preview) and "新增 2" in texts(preview)
+    await say(app, "coord", button=preview[0].buttons[0][0].data)
+    assert await _count(app) == 2
+
+
+async def test_the_kind_in_a_caption_is_the_kind_imported(app) -> None:
+    await user(app, "coord", "coordinator")
+    data = csv_bytes(ENTERPRISE_HEADER, enterprise_rows(2))
+    refused = await send_file(app, "coord", "名录.csv", data, "/import inspectors")
+    assert "文件缺少必填列" in texts(refused) and "执法证号" in texts(refused)
+    # Without a caption and no import under way, a file is still not expected.
+    assert "现在不需要文件" in texts(await send_file(app, "coord", "名录.csv", data))

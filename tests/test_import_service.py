@@ -13,7 +13,7 @@ from models import AuditEntry, Department, Enterprise, Inspector, Item, ItemDepa
 from services.accounts.actors import Actor
 from services.common import audit
 from services.common.errors import InvalidInput, NotAllowed
-from services.directory.imports import import_file, importer, parallel, run
+from services.directory.imports import import_file, importer, run
 from tests.helpers import row_counts
 from tests.import_fixtures import (
     ENTERPRISE_HEADER,
@@ -293,10 +293,9 @@ async def test_the_kind_is_guessed_from_the_header(app, tmp_path: Path) -> None:
     assert report.kind == "inspectors" and report.added == 1
 
 
-async def test_a_large_file_is_checked_in_a_worker_process_with_the_same_outcome(
+async def test_batches_checked_in_the_worker_process_come_to_one_outcome(
     app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)  # every file counts as large
     monkeypatch.setattr(importer, "BATCH", 3)
     await run_import(app, write_csv(tmp_path / "a.csv", ENTERPRISE_HEADER, enterprise_rows(4)))
     rows = [
@@ -323,10 +322,7 @@ async def test_a_large_file_is_checked_in_a_worker_process_with_the_same_outcome
     assert await _status(app, code(4)) == "moved_out"
 
 
-async def test_a_bad_file_refused_by_the_worker_changes_nothing(
-    app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
+async def test_a_bad_file_refused_by_the_worker_changes_nothing(app, tmp_path: Path) -> None:
     path = tmp_path / "late.csv"
     utf8 = csv_bytes(ENTERPRISE_HEADER, enterprise_rows(9000), "utf-8")  # over 1 MB
     gbk = csv_bytes(ENTERPRISE_HEADER, enterprise_rows(3, 9001), "gbk").split(b"\r\n", 1)[1]
@@ -336,3 +332,28 @@ async def test_a_bad_file_refused_by_the_worker_changes_nothing(
         await run_import(app, path)
     assert caught.value.key == "import.encoding_changes"
     assert await row_counts(app) == before
+
+
+async def test_references_refused_here_join_the_worker_s_problems_in_row_order(
+    app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worker checks each row alone; the departments are looked up here, and a row
+    # refused for one goes to the rejects file as read, in its place among the others.
+    monkeypatch.setattr(importer, "BATCH", 2)
+    await add_departments(app)
+    rows = [
+        ["王五", "公安局", "X1", "2030-1-1", "", "", ""],
+        ["赵六", "文旅局", "X2", "2030-1-1", "", "", ""],
+        ["钱七", "公安局", "X3", "不是日期", "", "", ""],
+        ["孙八", "体育局", "X4", "2030-1-1", "", "", ""],
+    ]
+    rejects = tmp_path / "p.rejects.csv"
+    path = write_csv(tmp_path / "p.csv", INSPECTOR_HEADER, rows)
+    report = await run_import(app, path, "inspectors", rejects=rejects, skip_invalid=True)
+    assert [(p.row, p.column) for p in report.problems] == [
+        (3, "所属部门"), (4, "有效期至"), (5, "所属部门"),
+    ]  # fmt: skip
+    assert (report.added, report.rejected) == (1, 3)
+    with rejects.open(encoding="utf-8-sig", newline="") as f:
+        written = list(csv.reader(f))[1:]
+    assert [row[:4] for row in written] == [row[:4] for row in rows[1:]]

@@ -1,8 +1,15 @@
-"""The one entry point of every transport: an incoming event in, replies out."""
+"""The one entry point of every transport: an incoming event in, replies out.
+
+Each event runs in one transaction. A handler with long work that must hold no lock (a
+file to check) hands it back with `ctx.later`: the event's transaction commits, the work
+runs in a read-only transaction, and its conversation changes are saved in a short write
+transaction after it (`_later`). Core knows nothing of what the work is.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -14,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.core.db import unit_of_work
 from handlers.core.i18n import LANGUAGES, t
 from handlers.core.model import MAX_TEXT, Incoming, Reply
-from handlers.core.router import FLOW_BUTTON, Ctx, Router, allowed
+from handlers.core.router import FLOW_BUTTON, Ctx, Later, Router, allowed
 from models import ProcessedUpdate
 from services.accounts.actors import Actor, actor_for_account
 from services.common.clock import Clock
@@ -44,6 +51,14 @@ def _ledger_insert(dialect: str) -> Insert:
     return insert(table).on_conflict_do_nothing()
 
 
+@dataclass
+class _Event:
+    """What handling one event learns as it goes: the user's language, the handler's Ctx."""
+
+    lang: str
+    ctx: Ctx | None = None
+
+
 class Core:
     """Routes each event in one transaction and turns refusals into polite replies."""
 
@@ -68,38 +83,56 @@ class Core:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one event; nothing is half-written whatever happens."""
-        lang = [self.default_language]
+        event = _Event(self.default_language)
         try:
             async with unit_of_work(self.sessions) as session:
-                return await self._handle(session, incoming, lang)
+                replies = await self._handle(session, incoming, event)
+            if event.ctx is not None and event.ctx.deferred is not None:
+                replies = [*replies, *await self._later(event.ctx, event.ctx.deferred)]
+            return replies
         except DomainError as exc:  # the transaction was rolled back
-            return [Reply(t(lang[0], exc.key, **exc.params))]
+            return [Reply(t(event.lang, exc.key, **exc.params))]
         except Exception:
             log.exception("unhandled error for %s:%s", incoming.platform, incoming.sender_id)
-            return [Reply(t(lang[0], "error.internal"))]
+            return [Reply(t(event.lang, "error.internal"))]
+
+    async def _later(self, ctx: Ctx, work: Later) -> list[Reply]:
+        # A read transaction takes no lock on SQLite (WAL) and holds none on PostgreSQL;
+        # only the conversation changes need the write lock, for a moment, afterwards.
+        async with unit_of_work(self.sessions, write=False) as session:
+            later = replace(ctx, session=session, deferred=None, read_only=True, changes=[])
+            replies = await work(later)
+        if later.changes:
+            async with unit_of_work(self.sessions) as session:
+                saving = replace(later, session=session, read_only=False, changes=[])
+                await saving.save_changes(later.changes)
+        return replies
 
     async def _handle(
-        self, session: AsyncSession, incoming: Incoming, lang: list[str]
+        self, session: AsyncSession, incoming: Incoming, event: _Event
     ) -> list[Reply]:
         if incoming.update_key is not None and not await self._first_delivery(session, incoming):
             return []
-        found = await actor_for_account(session, incoming.platform, incoming.sender_id)
+        now = self.clock.now()
+        # Given `now`, the account is marked seen (at most every few minutes): /people.
+        found = await actor_for_account(session, incoming.platform, incoming.sender_id, now=now)
         account_id = found[0] if found else None
         actor = found[1] if found else None
         if actor is not None:
-            lang[0] = actor.language
+            event.lang = actor.language
         ctx = Ctx(
             session=session,
             incoming=incoming,
             actor=actor,
             account_id=account_id,
-            lang=lang[0],
-            now=self.clock.now(),
+            lang=event.lang,
+            now=now,
             conversation_ttl=self.conversation_ttl,
             router=self.router,
             files_dir=self.files_dir,
             policy=self.policy,
         )
+        event.ctx = ctx
         if incoming.text is not None and len(incoming.text) > MAX_TEXT:
             return [ctx.reply("error.too_long", length=len(incoming.text), limit=MAX_TEXT)]
         if found is not None and actor is None:

@@ -37,6 +37,12 @@ class Ctx:
     policy: Policy
     # Announcements and notifications the handler queues for other chats.
     extra: dict[str, Any] = field(default_factory=dict)
+    # Work to run once this event's transaction has ended (`later`).
+    deferred: Later | None = None
+    # Set while deferred work runs: the session only reads, and the conversation changes
+    # wait here (a State saved, None for the flow ended) for a transaction of their own.
+    read_only: bool = False
+    changes: list[State | None] = field(default_factory=list)
 
     def t(self, key: str, **params: Any) -> str:
         """A catalog text in the user's language."""
@@ -70,6 +76,17 @@ class Ctx:
         assert self.actor is not None
         return self.actor
 
+    def later(self, work: Later) -> None:
+        """Run `work` after this event's transaction, in a read-only transaction of its own.
+
+        For long work that must hold no lock, such as checking a file in a worker: the
+        event's transaction commits first (the handler should have changed nothing that a
+        refusal of `work` would have to undo); `work` then gets a Ctx whose session only
+        reads, its conversation changes are saved after it in a short write transaction,
+        and its replies follow the handler's. A refusal it raises changes nothing.
+        """
+        self.deferred = work
+
     async def start_flow(self, flow: str, step: str, data: dict[str, Any] | None = None) -> None:
         """Make `flow` the account's active conversation at `step`."""
         await self.save_state(State(flow, step, data or {}))
@@ -77,6 +94,9 @@ class Ctx:
     async def save_state(self, state: State) -> None:
         """Store the active conversation."""
         if self.account_id is None:
+            return
+        if self.read_only:
+            self.changes.append(state)
             return
         await conversations.save(
             self.session, self.account_id, state, self.now, self.conversation_ttl
@@ -86,10 +106,23 @@ class Ctx:
         """End the active conversation."""
         if self.account_id is None:
             return False
+        if self.read_only:
+            self.changes.append(None)
+            return True
         return await conversations.clear(self.session, self.account_id)
+
+    async def save_changes(self, changes: list[State | None]) -> None:
+        """Save conversation changes deferred work made (see `later`), in order."""
+        for state in changes:
+            if state is None:
+                await self.end_flow()
+            else:
+                await self.save_state(state)
 
 
 FLOW_BUTTON = "f"
+# Work a handler hands back to run after its event's transaction (`Ctx.later`).
+Later = Callable[[Ctx], Awaitable[list[Reply]]]
 
 
 def flow_button(label: str, flow: str, value: str) -> Button:

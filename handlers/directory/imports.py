@@ -1,29 +1,43 @@
 """/import, /export and /template: the lists and directories from and to files in chat.
 
-/import asks for a file (or takes the one sent with it; on the console `/import [KIND]
-PATH` reads a path), dry-runs it and shows the counts and the first problems with the
-rejects file; the upload is kept under DATA_DIR/uploads/<sha256>.<ext> so that the
-confirming button imports exactly the file that was checked.
+/import asks for a file (or takes the one sent with it, as its caption; on the console
+`/import [KIND] PATH` reads a path), dry-runs it and shows the counts and the first
+problems with the rejects file. The dry run is handed to the core to run after the event's
+transaction (`ctx.later`), in a read-only one, while a worker process checks the file
+within the limits: a hostile file holds no lock and costs the bot nothing but that
+worker. The upload is kept under DATA_DIR/uploads/<sha256>.<ext>; the confirming buttons
+carry the file's hash, so a button imports the file it was shown with, or nothing.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import mimetypes
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from handlers.core.model import Attachment, Reply
 from handlers.core.router import Command, Ctx, Flow, Router, flow_button, roles
 from services.common.errors import InvalidInput
-from services.directory.imports import KINDS, ImportReport, Options, Problem, exporter, import_file
+from services.directory.imports import (
+    KINDS,
+    ImportReport,
+    Limits,
+    Options,
+    Problem,
+    exporter,
+    import_file,
+)
 from services.directory.imports.formats import XLSX_SUFFIXES
 from services.messaging.conversations import State
 
 FLOW = "import"
 COORD = roles("coordinator")
 SHOWN_PROBLEMS = 20
+GO, VALID = "go", "valid"  # the confirming buttons: import all, import the valid rows
 Translate = Callable[..., str]  # (key, **values) -> text in the user's language
 
 
@@ -95,17 +109,23 @@ def _kind_arg(args: list[str]) -> tuple[str | None, list[str]]:
     return None, args
 
 
-def _save_upload(files_dir: Path, attachment: Attachment) -> Path:
+def _save_upload(files_dir: Path, attachment: Attachment) -> tuple[Path, str]:
     """Keep the uploaded bytes under their SHA-256, so a later button imports the same file."""
     suffix = Path(attachment.name).suffix.lower()
     if suffix not in (*XLSX_SUFFIXES, ".csv", ".txt", ".tsv"):
         suffix = ".xlsx" if attachment.data[:4] == b"PK\x03\x04" else ".csv"
     folder = files_dir / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{hashlib.sha256(attachment.data).hexdigest()}{suffix}"
+    digest = hashlib.sha256(attachment.data).hexdigest()
+    path = folder / f"{digest}{suffix}"
     if not path.exists():
         path.write_bytes(attachment.data)
-    return path
+    return path, digest
+
+
+def button_hash(sha256: str) -> str:
+    """A file's SHA-256 as a confirming button carries it (43 characters, no colon)."""
+    return base64.urlsafe_b64encode(bytes.fromhex(sha256)).rstrip(b"=").decode()
 
 
 def _read_path(raw: str) -> Attachment:
@@ -118,15 +138,16 @@ def _read_path(raw: str) -> Attachment:
     return Attachment(path.name, mime, data)
 
 
-async def import_command(ctx: Ctx, args: list[str]) -> list[Reply]:
+async def import_command(ctx: Ctx, args: list[str], *, limits: Limits) -> list[Reply]:
     """Start an import: with the file sent along, a console path, or by asking for a file."""
     kind, rest = _kind_arg(args)
-    if ctx.incoming.file is not None:
-        return await _dry_run(ctx, kind, ctx.incoming.file)
+    file = ctx.incoming.file
+    if file is not None:
+        return _check_later(ctx, kind, lambda: file, limits)
     if rest:
         if ctx.incoming.platform != "console":
             return [ctx.reply("import.path_console_only")]
-        return await _dry_run(ctx, kind, _read_path(" ".join(rest)))
+        return _check_later(ctx, kind, partial(_read_path, " ".join(rest)), limits)
     await ctx.start_flow(FLOW, "file", {"kind": kind})
     cancel = flow_button(ctx.t("button.cancel"), FLOW, "cancel")
     return [ctx.reply("import.ask_file", kinds=kind_names(ctx.t)).with_buttons((cancel,))]
@@ -136,8 +157,22 @@ def _render(ctx: Ctx) -> Callable[[str, dict[str, Any]], str]:
     return lambda key, params: ctx.t(key, **params)
 
 
-async def _dry_run(ctx: Ctx, kind: str | None, attachment: Attachment) -> list[Reply]:
-    path = _save_upload(ctx.files_dir, attachment)
+def _check_later(
+    ctx: Ctx, kind: str | None, load: Callable[[], Attachment], limits: Limits
+) -> list[Reply]:
+    """Hand the dry run to the core, to run outside this event's write transaction."""
+
+    async def dry_run(later: Ctx) -> list[Reply]:
+        return await _dry_run(later, kind, load(), limits)
+
+    ctx.later(dry_run)
+    return []
+
+
+async def _dry_run(
+    ctx: Ctx, kind: str | None, attachment: Attachment, limits: Limits
+) -> list[Reply]:
+    path, digest = _save_upload(ctx.files_dir, attachment)
     rejects = path.with_name(path.stem + ".rejects.csv")
     report = await import_file(
         ctx.session,
@@ -149,6 +184,8 @@ async def _dry_run(ctx: Ctx, kind: str | None, attachment: Attachment) -> list[R
         display_name=attachment.name,
         rejects=rejects,
         render=_render(ctx),
+        limits=limits,
+        sha256=digest,
     )
     text = "\n".join(summary_lines(ctx.t, report))
     document = None
@@ -161,37 +198,46 @@ async def _dry_run(ctx: Ctx, kind: str | None, attachment: Attachment) -> list[R
         await ctx.end_flow()
         key = "import.nothing_valid" if valid == 0 else "import.unchanged_all"
         return [Reply(text + "\n" + ctx.t(key), document=document)]
-    data = {"path": str(path), "kind": report.kind, "name": attachment.name}
+    data = {"path": str(path), "kind": report.kind, "name": attachment.name, "sha256": digest}
     await ctx.start_flow(FLOW, "confirm", data)
+    mark = button_hash(digest)
     if report.rejected:
         ask = ctx.t("import.confirm_valid", valid=valid)
-        go = flow_button(ctx.t("button.import_valid"), FLOW, "valid")
+        go = flow_button(ctx.t("button.import_valid"), FLOW, f"{VALID}:{mark}")
     else:
         ask = ctx.t("import.confirm_all")
-        go = flow_button(ctx.t("button.import_go"), FLOW, "go")
+        go = flow_button(ctx.t("button.import_go"), FLOW, f"{GO}:{mark}")
     return [Reply(text + "\n" + ask, document=document).with_buttons((go, cancel))]
 
 
-async def import_flow(ctx: Ctx, state: State) -> list[Reply]:
+async def import_flow(ctx: Ctx, state: State, *, limits: Limits) -> list[Reply]:
     """One step of the import conversation: the file, then confirm or cancel."""
     choice = ctx.choice
     if choice == "cancel":
         await ctx.end_flow()
         return [ctx.reply("import.cancelled")]
-    if state.step == "file" and ctx.incoming.file is not None:
-        return await _dry_run(ctx, state.data.get("kind"), ctx.incoming.file)
+    file = ctx.incoming.file
+    if state.step == "file" and file is not None:
+        return _check_later(ctx, state.data.get("kind"), lambda: file, limits)
     if state.step == "file" and choice is None:
         return [ctx.reply("import.ask_file", kinds=kind_names(ctx.t))]
-    if state.step == "confirm" and choice in ("go", "valid"):
+    action, _, mark = (choice or "").partition(":")
+    if state.step == "confirm" and action in (GO, VALID) and mark:
+        checked = state.data.get("sha256", "")  # none in a conversation from before hashes
+        if not checked or mark != button_hash(checked):
+            # A button under an earlier check: it must not import the file checked since.
+            return [ctx.reply("import.stale_button")]
         report = await import_file(
             ctx.session,
             ctx.user,
             state.data["kind"],
             Path(state.data["path"]),
             ctx.now,
-            options=Options(skip_invalid=choice == "valid"),
+            options=Options(skip_invalid=action == VALID),
             display_name=state.data["name"],
             render=_render(ctx),
+            limits=limits,
+            sha256=checked,
         )
         await ctx.end_flow()
         return [Reply("\n".join(summary_lines(ctx.t, report)))]
@@ -236,9 +282,12 @@ async def template_command(ctx: Ctx, args: list[str]) -> list[Reply]:
     return [Reply(text, document=document)]
 
 
-def register(router: Router) -> None:
-    """Register the import commands and flow."""
-    router.command(Command("import", import_command, COORD, "cmd.import", private_only=True))
+def register(router: Router, limits: Limits | None = None) -> None:
+    """Register the import commands and flow; files are held to `limits` (default: the
+    defaults of `Limits`, which the settings' defaults are)."""
+    bound = limits or Limits()
+    start = partial(import_command, limits=bound)
+    router.command(Command("import", start, COORD, "cmd.import", private_only=True))
     router.command(Command("export", export_command, COORD, "cmd.export", private_only=True))
     router.command(Command("template", template_command, COORD, "cmd.template"))
-    router.flow(Flow(FLOW, import_flow, COORD))
+    router.flow(Flow(FLOW, partial(import_flow, limits=bound), COORD))

@@ -42,12 +42,15 @@ _FILES: dict[str, tuple[str, str]] = {
         "together from two files). Save it as one CSV (UTF-8) and import it again.",
     ),
     "import.bad_csv": (
-        "CSV 文件第 {row} 行格式有误：{error}",
-        "The CSV file is malformed at row {row}: {error}",
+        "CSV 文件第 {row} 行格式有误（引号不配对或含有空字符），请用 Excel 另存为 CSV 后再导入。",
+        "The CSV file is malformed at row {row} (unbalanced quotes or a NUL character); save "
+        "it as CSV from Excel and import it again.",
     ),
+    # The refusal's `error` (what was wrong, in the library's words) stays in its values,
+    # not shown: a Chinese reply holds no English.
     "import.bad_xlsx": (
-        "无法作为 Excel（.xlsx）文件打开（{error}），文件可能已损坏或并非 Excel 文件。",
-        "Cannot open this as an Excel (.xlsx) file ({error}); it is damaged or not Excel.",
+        "无法作为 Excel（.xlsx）文件打开，文件可能已损坏、已加密或并非 Excel 文件。",
+        "Cannot open this as an Excel (.xlsx) file; it is damaged, encrypted or not Excel.",
     ),
     "import.missing_columns": (
         "文件缺少必填列：{columns}。请按模板（/template）补齐表头后再导入。",
@@ -71,6 +74,84 @@ _FILES: dict[str, tuple[str, str]] = {
         "Import the file again.",
     ),
     "import.cannot_read": ("无法读取文件：{error}", "Cannot read the file: {error}"),
+    "import.unsupported_encoding": (
+        "文件的编码是 {encoding}，不是 UTF-8 或 GB18030（GBK），直接导入会变成乱码，未导入。"
+        "请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再发送。",
+        "The file is encoded in {encoding}, not UTF-8 or GB18030 (GBK); imported as it is, "
+        "its text would be garbled, so nothing was imported. Save it as CSV UTF-8 or .xlsx "
+        "in Excel and send it again.",
+    ),
+}
+
+# A file refused as a whole for its size or shape, before or while its rows are read.
+_BOUNDS: dict[str, tuple[str, str]] = {
+    "import.too_many_rows": (
+        "文件超过 {limit} 行的上限，未导入。请分成几个文件导入。",
+        "The file has more than {limit} rows, the limit; nothing was imported. Split it into "
+        "several files.",
+    ),
+    "import.blank_rows": (
+        "从第 {row} 行起有超过 {limit} 个连续的空行，未导入。请删除这些空行后再导入。",
+        "More than {limit} empty rows follow one another from row {row}; nothing was "
+        "imported. Delete them and import again.",
+    ),
+    "import.too_many_columns": (
+        "单元格 {cell} 超出了 {limit} 列的上限，未导入。",
+        "Cell {cell} lies beyond the limit of {limit} columns; nothing was imported.",
+    ),
+    "import.cell_too_big": (
+        "第 {row} 行（或其附近）有一个超过 {limit} 个字符的单元格，未导入。",
+        "A cell at or near row {row} is longer than {limit} characters; nothing was imported.",
+    ),
+    "import.line_too_long": (
+        "文件第 {line} 行超过 {limit} 字节，不像是名单文件，未导入。",
+        "Line {line} of the file is longer than {limit} bytes; this is not a list, and "
+        "nothing was imported.",
+    ),
+    "import.xlsx_parts": (
+        "Excel 文件包含 {parts} 个部件，超过 {limit} 个的上限，未导入。",
+        "The Excel file has {parts} parts, over the limit of {limit}; nothing was imported.",
+    ),
+    "import.xlsx_part_too_big": (
+        "Excel 文件中的“{part}”解压后约 {size} MB，超过 {limit} MB 的上限，未导入。"
+        "请删除多余的工作表或另存为 CSV。",
+        'The part "{part}" of the Excel file is about {size} MB uncompressed, over the '
+        "limit of {limit} MB; nothing was imported. Remove other sheets or save it as CSV.",
+    ),
+    "import.xlsx_strings": (
+        "Excel 文件的共享字符串表超过 {limit} 个字符串，多于工作表中引用它们的单元格，未导入。",
+        "The Excel file's shared strings outnumber the {limit} cells that could refer to "
+        "them; nothing was imported.",
+    ),
+    "import.xlsx_ratio": (
+        "Excel 文件中的“{part}”压缩比达 {ratio}:1，超过 {limit}:1 的上限（疑似压缩炸弹），未导入。",
+        'The part "{part}" of the Excel file is compressed {ratio} to 1, over the limit of '
+        "{limit} to 1 (a zip bomb?); nothing was imported.",
+    ),
+    "import.check_cpu": (
+        "检查文件用时超过 {seconds} 秒的上限，已停止，未导入任何内容。",
+        "Checking the file took more than its limit of {seconds} CPU seconds; it was stopped "
+        "and nothing was imported.",
+    ),
+    "import.check_time": (
+        "检查文件超过 {seconds} 秒没有进展，已停止，未导入任何内容。",
+        "Checking the file made no progress for {seconds} seconds; it was stopped and "
+        "nothing was imported.",
+    ),
+    "import.check_memory": (
+        "检查文件所需内存超过 {limit} MB 的上限，已停止，未导入任何内容。",
+        "Checking the file needed more than its limit of {limit} MB of memory; it was "
+        "stopped and nothing was imported.",
+    ),
+    "import.check_killed": (
+        "检查文件的进程被终止（上限：CPU {seconds} 秒，内存 {limit} MB），未导入任何内容。",
+        "The process checking the file was killed (limits: {seconds} CPU seconds, {limit} MB "
+        "of memory); nothing was imported.",
+    ),
+    "import.file_changed": (
+        "文件在检查之后被改动过，未导入。请重新发送文件。",
+        "The file changed after it was checked; nothing was imported. Send it again.",
+    ),
 }
 
 _REASONS: dict[str, tuple[str, str]] = {
@@ -242,6 +323,11 @@ _CHAT: dict[str, tuple[str, str]] = {
         "No row can be imported. Fix the problems and send the file again.",
     ),
     "import.cancelled": ("已取消，未导入任何内容。", "Cancelled; nothing was imported."),
+    "import.stale_button": (
+        "这个按钮属于之前检查的另一个文件，已失效，未导入任何内容。请使用最新一次检查结果下的按钮。",
+        "This button belongs to a file checked earlier and no longer works; nothing was "
+        "imported. Use the buttons under the latest check.",
+    ),
     "import.rejects_name": ("问题行", "rejects"),
     "button.import_go": ("确认导入", "Import"),
     "button.import_valid": ("只导入无问题的行", "Import the valid rows only"),
@@ -260,4 +346,11 @@ _CHAT: dict[str, tuple[str, str]] = {
     ),
 }
 
-TEXTS: dict[str, tuple[str, str]] = {**_KINDS, **_FILES, **_REASONS, **_REPORTS, **_CHAT}
+TEXTS: dict[str, tuple[str, str]] = {
+    **_KINDS,
+    **_FILES,
+    **_BOUNDS,
+    **_REASONS,
+    **_REPORTS,
+    **_CHAT,
+}

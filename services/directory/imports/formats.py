@@ -1,20 +1,19 @@
 """Reading the files clerks have: CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, and XLSX.
 
 Both readers stream, a batch of rows at a time: a CSV is decoded through a buffered
-reader, an XLSX is read with openpyxl's read-only mode; neither holds the file in memory.
-What cannot be read (empty, binary, an unknown or mixed encoding, a broken XLSX) is
-refused with `InvalidInput`, mostly before a row is looked at; a CSV whose encoding
-changes after its first megabyte is refused when the reading gets there (the caller's
-transaction then rolls back whatever was written).
+reader, an XLSX is read with openpyxl's read-only mode once its bounds have been checked
+(`xlsx`); neither holds the file in memory. What cannot be read (empty, binary, another
+or mixed encoding, a broken or oversized XLSX) is refused with `InvalidInput` before a
+row is looked at; what shows only while reading (a CSV line or cell over the limit, too
+many rows, a long run of empty rows, a change of encoding after the first megabyte) is
+refused when the reading gets there, within the limits' bounded work.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,10 +22,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
-from services.common.errors import InvalidInput
+from services.common.errors import DomainError, InvalidInput
+from services.common.text import strip_unsafe
+from services.directory.imports.encoding import detect_encoding
+from services.directory.imports.limits import MB, Limits, RowGuard
 from services.directory.imports.schemas import Reason
+from services.directory.imports.xlsx import check_xlsx
 
-CHUNK = 1 << 20
+CHUNK = MB
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
@@ -81,83 +84,30 @@ def is_xlsx(path: Path) -> bool:
 
 
 @contextmanager
-def open_table(path: Path) -> Iterator[Table]:
-    """Open a CSV or XLSX file for reading, or refuse it."""
+def open_table(path: Path, limits: Limits) -> Iterator[Table]:
+    """Open a CSV or XLSX file for reading within `limits`, or refuse it."""
     with path.open("rb") as f:
         head = f.read(CHUNK)
     if not head.strip(b"\xef\xbb\xbf \t\r\n"):
         raise InvalidInput("import.empty_file")
     if head.startswith(_OLE_MAGIC):
         raise InvalidInput("import.old_xls")
-    if is_xlsx(path):
-        with _open_xlsx(path) as table:
-            yield table
-    else:
-        with _open_csv(path) as table:
-            yield table
-
-
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) or GB18030; binary, unknown and mixed encodings refused.
-
-    A first megabyte with Chinese text that decodes as UTF-8 settles it: the file is read
-    as strict UTF-8 and a later byte that is not refuses it as mixed. Otherwise the whole
-    file is checked as UTF-8 and, failing that, read as GB18030 (a superset of GBK) - but
-    only if no line of it is UTF-8: a line with Chinese text that decodes as UTF-8 is
-    almost never GBK, so a file holding both kinds of lines was pasted together from two
-    sources and its GBK part would become garbage.
-    """
-    with path.open("rb") as f:
-        head = f.read(CHUNK)
-    if b"\0" in head:
-        raise InvalidInput("import.binary")
-    if not head.isascii() and _decodes(head, final=False):
-        return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    try:
-        with path.open("rb") as f:
-            for chunk in iter(lambda: f.read(CHUNK), b""):
-                if b"\0" in chunk:
-                    raise InvalidInput("import.binary")
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    first_utf8 = first_other = 0
-    with path.open("rb") as f:
-        for number, line in enumerate(f, start=1):
-            if line.isascii():
-                continue
-            if _decodes(line, final=True):
-                first_utf8 = first_utf8 or number
-            else:
-                first_other = first_other or number
-                try:
-                    line.decode("gb18030")
-                except UnicodeDecodeError:
-                    raise InvalidInput("import.bad_encoding", line=number) from None
-            if first_utf8 and first_other:
-                raise InvalidInput("import.mixed_encoding", utf8=first_utf8, other=first_other)
-    return "gb18030"
-
-
-def _decodes(data: bytes, *, final: bool) -> bool:
-    try:
-        codecs.getincrementaldecoder("utf-8")("strict").decode(data, final=final)
-    except UnicodeDecodeError:
-        return False
-    return True
+    opener = _open_xlsx if is_xlsx(path) else _open_csv
+    with opener(path, limits) as table:
+        yield table
 
 
 class _Counting(io.RawIOBase):
-    """A binary file that counts and hashes the bytes read (for progress and the audit)."""
+    """A binary file that counts and hashes the bytes read, and refuses an overlong line."""
 
-    def __init__(self, raw: io.BufferedReader) -> None:
+    def __init__(self, raw: io.BufferedReader, line_bytes: int) -> None:
         self.raw = raw
         self.count = 0
         self.digest = hashlib.sha256()
         self.apostrophes = False  # 0x27 is never part of a UTF-8 or GB18030 character
+        self.line_bytes = line_bytes
+        self.lines = 0  # newlines read so far
+        self.run = 0  # bytes of the line still open at the end of the last read
 
     def readable(self) -> bool:
         return True
@@ -168,33 +118,61 @@ class _Counting(io.RawIOBase):
         data = bytes(memoryview(buffer)[:n])
         self.digest.update(data)
         self.apostrophes = self.apostrophes or b"'" in data
+        self._lines(data)
         return n
 
+    def _lines(self, data: bytes) -> None:
+        # Checked here, a read at a time, so that the text layer above never gathers a
+        # line of hundreds of megabytes before the csv module's field limit could object.
+        last = data.rfind(b"\n")
+        if last < 0:
+            self.run += len(data)
+        else:
+            if len(data) > self.line_bytes:  # a line may lie within this read
+                lengths = list(map(len, data[:last].split(b"\n")))
+                lengths[0] += self.run
+                self._refuse(max(lengths), self.lines + lengths.index(max(lengths)) + 1)
+            self._refuse(self.run + data.find(b"\n"), self.lines + 1)
+            self.lines += data.count(b"\n")
+            self.run = len(data) - last - 1
+        self._refuse(self.run, self.lines + 1)
 
-def _delimiter(path: Path, encoding: str) -> str:
-    with path.open(encoding=encoding, newline="") as f:
-        first = f.readline()
+    def _refuse(self, length: int, line: int) -> None:
+        if length > self.line_bytes:
+            raise InvalidInput("import.line_too_long", line=line, limit=self.line_bytes)
+
+
+def _delimiter(path: Path, encoding: str, limits: Limits) -> str:
+    # Only a guess: a byte the encoding refuses is refused by the reading itself.
+    with path.open(encoding=encoding, errors="replace", newline="") as f:
+        first = f.readline(limits.line_bytes)
     counts = {d: first.count(d) for d in (",", "\t", ";")}
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
 class _CsvTable:
-    def __init__(self, text: io.TextIOWrapper, counting: _Counting, size: int, delimiter: str):
-        self.reader = csv.reader(text, delimiter=delimiter)
+    def __init__(self, reader: Any, counting: _Counting, size: int, guard: RowGuard) -> None:
+        self.reader = reader
         self.counting = counting
         self.size = size or 1
+        self.guard = guard
         self.next = 1
 
     def read(self, size: int) -> Rows:
         try:
             cells = list(islice(self.reader, size))
         except csv.Error as exc:
-            raise InvalidInput("import.bad_csv", row=self.reader.line_num, error=str(exc)) from None
+            line = self.reader.line_num
+            if "field larger than field limit" in str(exc):
+                limit = csv.field_size_limit()
+                raise InvalidInput("import.cell_too_big", row=line, limit=limit) from None
+            raise InvalidInput("import.bad_csv", row=line) from None
         except UnicodeDecodeError:
             # The first megabyte was UTF-8 (see detect_encoding); this part is not.
             raise InvalidInput("import.encoding_changes", line=self.reader.line_num) from None
         rows = Rows(self.next, cells, apostrophes=self.counting.apostrophes)
         self.next += len(cells)
+        self.guard.check(rows.start, rows.cells)
         return rows
 
     def done(self) -> float | None:
@@ -205,30 +183,35 @@ class _CsvTable:
 
 
 @contextmanager
-def _open_csv(path: Path) -> Iterator[Table]:
-    encoding = detect_encoding(path)
-    delimiter = _delimiter(path, encoding)
+def _open_csv(path: Path, limits: Limits) -> Iterator[Table]:
+    encoding = detect_encoding(path, limits)
+    delimiter = _delimiter(path, encoding, limits)
     with path.open("rb") as raw:
-        counting = _Counting(raw)
+        counting = _Counting(raw, limits.line_bytes)
         text = io.TextIOWrapper(io.BufferedReader(counting, CHUNK), encoding=encoding, newline="")
-        yield _CsvTable(text, counting, path.stat().st_size, delimiter)
+        reader = csv.reader(text, delimiter=delimiter)
+        yield _CsvTable(reader, counting, path.stat().st_size, RowGuard(limits))
 
 
 @contextmanager
-def _open_xlsx(path: Path) -> Iterator[Table]:
+def _open_xlsx(path: Path, limits: Limits) -> Iterator[Table]:
+    facts = check_xlsx(path, limits)  # before openpyxl inflates or parses anything
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        # data_only=False: a formula is seen as a formula, never as its cached result.
-        book = load_workbook(path, read_only=True, data_only=False)
+        # data_only=False: a formula is seen as a formula, never as its cached result;
+        # keep_links=False: external links hold cached copies of other workbooks.
+        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
         sheet = book.worksheets[0]
-    except (zipfile.BadZipFile, InvalidFileException) as exc:
-        raise InvalidInput("import.bad_xlsx", error=type(exc).__name__) from None
+        # Without a declared size openpyxl pads no row to it and adds no empty rows up to
+        # it: only the rows and cells that are there are read (the check saw them).
+        sheet.reset_dimensions()
+    except MemoryError:
+        raise
     except Exception as exc:  # a damaged workbook raises almost anything from openpyxl
         raise InvalidInput("import.bad_xlsx", error=type(exc).__name__) from None
     try:
-        yield _XlsxTable(sheet, _file_sha256(path))
+        yield _XlsxTable(sheet, _file_sha256(path), facts.last_row, RowGuard(limits))
     finally:
         book.close()
 
@@ -242,12 +225,12 @@ def _file_sha256(path: Path) -> str:
 
 
 class _XlsxTable:
-    def __init__(self, sheet: Any, sha256: str) -> None:
-        self.rows = sheet.iter_rows()
-        rows = sheet.max_row
-        self.total = rows if isinstance(rows, int) and rows > 0 else None
+    def __init__(self, sheet: Any, sha256: str, last_row: int, guard: RowGuard) -> None:
+        self.rows = sheet.iter_rows(min_row=1)
+        self.total = last_row or None
         self.next = 1
         self.digest = sha256
+        self.guard = guard
 
     def read(self, size: int) -> Rows:
         rows = Rows(self.next, [])
@@ -265,9 +248,12 @@ class _XlsxTable:
                         rows.refused.setdefault(index, {})[position] = why
                     texts.append(cell_text(value))
                 rows.cells.append(texts)
+        except (MemoryError, DomainError):
+            raise
         except Exception as exc:  # a damaged sheet shows only while it is read
             raise InvalidInput("import.bad_xlsx", error=type(exc).__name__) from None
         self.next += len(rows)
+        self.guard.check(rows.start, rows.cells)
         return rows
 
     def done(self) -> float | None:
@@ -282,7 +268,9 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        # openpyxl turns _x0000_ escapes back into characters, NUL and lone surrogates
+        # included, which no database column or UTF-8 rejects file can hold.
+        return strip_unsafe(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):

@@ -1,17 +1,22 @@
 """Import a list from a file: validate every row, upsert by natural key, report, audit.
 
-One pass over the file, in batches. Valid rows are written as they come, inside a
-savepoint; a file with any invalid row is rolled back to that savepoint at the end (the
-default, atomic), unless the caller asked to import the valid rows only. Either way every
-row is validated, so the report names every problem, and the rows refused can be written
-to a rejects file with the reason next to each.
+One pass over the file, in batches, read and checked by a worker process within the
+limits (`parallel`); this process resolves references and writes. Valid rows are written
+as they come, inside a savepoint; a file with any invalid row is rolled back to that
+savepoint at the end (the default, atomic), unless the caller asked to import the valid
+rows only. Either way every row is validated, so the report names every problem, and the
+rows refused can be written to a rejects file with the reason next to each.
+
+`check_file` checks a file's bounds and header alone, touching no database: callers run it
+before they open the write transaction an import needs, so that a hostile file is refused
+without holding any lock.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, aclosing, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,41 +24,25 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.accounts.actors import Actor, require_role
-from services.common.errors import InvalidInput
+from services.common.errors import Conflict, InvalidInput
 from services.directory.imports import parallel
-from services.directory.imports.columns import SPECS, fold_header, guess_kind, map_header
-from services.directory.imports.formats import Rows, Table, open_table
+from services.directory.imports.columns import SPECS, map_header
+from services.directory.imports.limits import Limits
+from services.directory.imports.parallel import Usage
+from services.directory.imports.reading import Finish, Header, Job
 from services.directory.imports.relations import TARGETS
-from services.directory.imports.rows import BatchCheck, Render
+from services.directory.imports.rows import Render
 from services.directory.imports.run import ImportReport, ImportRun, Options
 from services.directory.imports.writers import open_writer
 
 BATCH = 5000
-HEADER_SEARCH = 10  # title rows above the header that are skipped
+# Kinds whose rows need the database to be checked (references): the worker sends their
+# valid rows' cells too, for the rejects file of a row refused here.
+REFERENCES = frozenset(kind for kind, target in TARGETS.items() if target.references)
 
 Progress = Callable[[int, float | None], None]  # rows read, fraction of the file read
 
-__all__ = ["ImportReport", "Options", "import_file"]
-
-
-def _find_header(rows: Rows, kind: str | None) -> tuple[str, list[str], Rows]:
-    """The kind, the header row (the first of the first rows naming two known columns, or
-    else the first row with anything in it) and the rows after it."""
-    specs = [SPECS[kind]] if kind else list(SPECS.values())
-    known = {
-        fold_header(n) for s in specs for c in s.columns for n in (c.header, c.field, *c.aliases)
-    }
-    first: int | None = None
-    for index, cells in enumerate(rows.cells[:HEADER_SEARCH]):
-        if not any(c.strip() for c in cells):
-            continue
-        first = index if first is None else first
-        if sum(1 for c in cells if fold_header(c) in known) >= 2:
-            return kind or guess_kind(cells), cells, rows.after(index)
-    if first is None:
-        raise InvalidInput("import.empty_file")
-    header = rows.cells[first]
-    return kind or guess_kind(header), header, rows.after(first)
+__all__ = ["ImportReport", "Options", "Usage", "check_file", "import_file"]
 
 
 @contextmanager
@@ -65,6 +54,29 @@ def _few_collections() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def _known(kind: str | None) -> None:
+    if kind is not None and kind not in SPECS:
+        raise InvalidInput("import.unknown_kind", kinds=", ".join(SPECS))
+
+
+async def check_file(
+    path: Path,
+    kind: str | None,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, never changed)
+    usage: Usage | None = None,
+) -> str:
+    """Check a file's bounds and header in a worker, without the database: its kind."""
+    _known(kind)
+    found = kind
+    job = Job(path, kind, limits, BATCH, rows=False)
+    async with aclosing(parallel.messages(job, usage)) as messages:
+        async for message in messages:
+            if isinstance(message, Header):
+                found = message.kind
+    assert found is not None
+    return found
 
 
 async def import_file(
@@ -79,32 +91,48 @@ async def import_file(
     rejects: Path | None = None,
     render: Render | None = None,
     progress: Progress | None = None,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, never changed)
+    usage: Usage | None = None,
+    sha256: str | None = None,
 ) -> ImportReport:
-    """Import `path` as `kind` (None: guessed from the header) and report what happened."""
+    """Import `path` as `kind` (None: guessed from the header) and report what happened.
+
+    With `sha256`, the file read must have that hash, or nothing is written.
+    """
     if actor is not None:
         require_role(actor, "coordinator")
-    if kind is not None and kind not in SPECS:
-        raise InvalidInput("import.unknown_kind", kinds=", ".join(SPECS))
+    _known(kind)
+    job = Job(path, kind, limits, BATCH, keep_keys=options.replace, cells_for=REFERENCES)
+    run: ImportRun | None = None
     with ExitStack() as stack:
-        try:
-            table = stack.enter_context(open_table(path))
-        except OSError as exc:
-            raise InvalidInput("import.cannot_read", error=exc.strerror or str(exc)) from None
-        stack.enter_context(_few_collections())
-        kind, header, rows = _find_header(table.read(BATCH), kind)
-        mapping = map_header(SPECS[kind], header)
-        report = ImportReport(kind, display_name or path.name, options, mapping.ignored)
-        run = ImportRun(session, actor, now, report, BatchCheck(SPECS[kind], mapping, header))
-        run.render = render or _plain
-        await run.start()
-        if rejects is not None:
-            run.rejects = stack.enter_context(open_writer(rejects))
-            run.rejects.write([*header, run.render("import.rejects_reason", {})])
-        if TARGETS[kind].references or not _large(path):
-            await _here(run, table, rows, progress)
-        else:
-            job = parallel.Job(path, kind, header, mapping, rows.start, BATCH, options.replace)
-            await _in_worker(run, job, progress)
+        async with aclosing(parallel.messages(job, usage)) as messages:
+            async for message in messages:
+                if isinstance(message, Header):
+                    run = await _start(
+                        session, actor, now, message, options, display_name or path.name
+                    )
+                    run.render = render or _plain
+                    if rejects is not None:
+                        run.rejects = stack.enter_context(open_writer(rejects))
+                        run.rejects.write(
+                            [*message.header, run.render("import.rejects_reason", {})]
+                        )
+                    stack.enter_context(_few_collections())
+                    continue
+                assert run is not None, "the worker sends the header first"
+                if isinstance(message, Finish):
+                    run.report.sha256 = message.sha256
+                    if message.keys is not None:
+                        run.seen = dict.fromkeys(message.keys, 0)
+                    continue
+                outcome, done = message
+                await run.take(outcome)
+                if progress is not None:
+                    progress(run.report.rows, done)
+    assert run is not None
+    report = run.report
+    if sha256 is not None and report.sha256 != sha256:
+        raise Conflict("import.file_changed")
     if not report.rows:
         # A header and nothing under it: never a list to import (and with --replace it
         # would retire every row).
@@ -116,32 +144,20 @@ async def import_file(
     return report
 
 
-def _large(path: Path) -> bool:
-    return path.stat().st_size > parallel.PARALLEL_BYTES
-
-
-async def _here(run: ImportRun, table: Table, rows: Rows, progress: Progress | None) -> None:
-    """Check and write the batches in this process."""
-    while rows:
-        await run.batch(rows)
-        if progress is not None:
-            progress(run.report.rows, table.done())
-        rows = table.read(BATCH)
-    run.report.sha256 = table.sha256()
-
-
-async def _in_worker(run: ImportRun, job: parallel.Job, progress: Progress | None) -> None:
-    """Write the batches a worker process checks meanwhile."""
-    async for message in parallel.outcomes(job):
-        if isinstance(message, parallel.Finish):
-            run.report.sha256 = message.sha256
-            if message.keys is not None:
-                run.seen = dict.fromkeys(message.keys, 0)
-            continue
-        outcome, done = message
-        await run.apply(outcome)
-        if progress is not None:
-            progress(run.report.rows, done)
+async def _start(
+    session: AsyncSession,
+    actor: Actor | None,
+    now: datetime,
+    header: Header,
+    options: Options,
+    name: str,
+) -> ImportRun:
+    """The import's run, once the worker has named the file's kind and header."""
+    mapping = map_header(SPECS[header.kind], header.header)
+    report = ImportReport(header.kind, name, options, mapping.ignored)
+    run = ImportRun(session, actor, now, report, mapping)
+    await run.start()
+    return run
 
 
 def _plain(key: str, params: dict[str, Any]) -> str:

@@ -1,102 +1,73 @@
-"""Checking a large file in a second process while this one writes to the database.
+"""Every file is read in a worker process, within a CPU, memory and wall-time budget.
 
-Reading and validating a row costs about as much as SQLite takes to store it, and both
-hold the interpreter lock, so a thread would not help. A worker process
-(`python -m services.directory.imports.worker`) reads and checks the batches - everything but the
-database - and sends each outcome back through its stdout; the import writes batch N
-while the worker checks batch N+1. Used for big files of lists whose rows need no
-database lookups to be checked (the enterprise directory).
+The process that serves users never opens an imported file: openpyxl and the csv module
+hold the interpreter while they work, and a hostile file could cost minutes or gigabytes.
+A worker (`python -m services.directory.imports.worker`) reads and checks it instead -
+everything but the database - and sends the header, each batch's outcome and a last word
+through its stdout; the import writes batch N while the worker checks batch N+1. The worker
+caps its own CPU time and address space (`setrlimit`: the kernel ends it past the first,
+the second turns into a MemoryError); one silent for twice its CPU budget is killed here.
+It reads one file and writes nothing, so killing it is harmless: the import then raises a
+refusal saying which budget was spent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import pickle
+import signal
 import sys
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, BinaryIO
 
 from services.common.errors import InvalidInput
-from services.directory.imports.columns import SPECS, HeaderMap
-from services.directory.imports.formats import open_table
-from services.directory.imports.rows import BatchCheck, Outcome
+from services.directory.imports.reading import (
+    LENGTH,
+    MEMORY_EXIT,
+    Finish,
+    Header,
+    Job,
+    Refused,
+)
+from services.directory.imports.rows import Outcome
 
-PARALLEL_BYTES = 16 * 2**20  # files larger than this are checked in a worker process
-_LENGTH = 8  # bytes of the length before each message
-
-
-@dataclass(frozen=True)
-class Job:
-    """What the worker needs: the file, its kind, its header, where the data starts."""
-
-    path: Path
-    kind: str
-    header: list[str]
-    mapping: HeaderMap
-    data_start: int  # the number of the first row after the header
-    batch: int
-    keep_keys: bool  # send every key back at the end (for --replace)
+Message = Header | tuple[Outcome, float | None] | Finish
+log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Finish:
-    """The worker's last word: the file's hash, and every key when asked."""
+@dataclass
+class Usage:
+    """What the worker reported of itself (for tests and benchmarks)."""
 
-    sha256: str
-    keys: list[Hashable] | None
-
-
-def _send(out: BinaryIO, message: Any) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(len(data).to_bytes(_LENGTH, "big"))
-    out.write(data)
-    out.flush()
+    peak_mb: float | None = None  # its peak resident memory; None if it was killed
 
 
-def work(job: Job, out: BinaryIO) -> None:
-    """Check every batch of the job's file, sending each outcome, then `Finish`."""
-    import gc
-
-    gc.freeze()  # the modules' objects need no collecting while the rows go by
-    try:
-        with open_table(job.path) as table:
-            table.read(job.data_start - 1)  # the header and any title above it
-            check = BatchCheck(SPECS[job.kind], job.mapping, job.header)
-            seen: dict[Hashable, int] = {}
-            while rows := table.read(job.batch):
-                _send(out, (check.run(rows, seen).outcome(), table.done()))
-            _send(out, Finish(table.sha256(), list(seen) if job.keep_keys else None))
-    except InvalidInput as exc:
-        _send(out, ("refused", exc.key, exc.params))
-
-
-async def outcomes(job: Job) -> AsyncIterator[tuple[Outcome, float | None] | Finish]:
-    """The outcomes of the worker's batches as they come, then its `Finish`."""
+async def messages(job: Job, usage: Usage | None = None) -> AsyncGenerator[Message, None]:
+    """The worker's header, batch outcomes and `Finish`, as they come; a refusal raised."""
+    limits = job.limits
     worker = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "services.directory.imports.worker",
+        str(limits.check_seconds),
+        str(limits.check_memory_mb),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
         limit=2**20,
     )
-    assert worker.stdin is not None and worker.stdout is not None
+    assert worker.stdin is not None
     worker.stdin.write(pickle.dumps(job))
     worker.stdin.close()
     try:
         while True:
-            try:
-                size = int.from_bytes(await worker.stdout.readexactly(_LENGTH), "big")
-                message = pickle.loads(await worker.stdout.readexactly(size))
-            except asyncio.IncompleteReadError:
-                code = await worker.wait()
-                raise RuntimeError(f"the import worker stopped (exit status {code})") from None
-            if isinstance(message, tuple) and message[0] == "refused":
-                raise InvalidInput(message[1], **message[2])
+            message = await _next(worker, job)
+            if isinstance(message, Finish | Refused) and usage is not None:
+                usage.peak_mb = message.peak_mb
+            if isinstance(message, Refused):
+                raise InvalidInput(message.key, **message.params)
             yield message
             if isinstance(message, Finish):
                 return
@@ -104,3 +75,28 @@ async def outcomes(job: Job) -> AsyncIterator[tuple[Outcome, float | None] | Fin
         if worker.returncode is None:
             worker.kill()
         await worker.wait()
+
+
+async def _next(worker: asyncio.subprocess.Process, job: Job) -> Message | Refused:
+    assert worker.stdout is not None
+    limits = job.limits
+    wall = 2 * limits.check_seconds
+    try:
+        async with asyncio.timeout(wall):
+            size = int.from_bytes(await worker.stdout.readexactly(LENGTH), "big")
+            message: Message | Refused = pickle.loads(await worker.stdout.readexactly(size))
+            return message
+    except TimeoutError:
+        raise InvalidInput("import.check_time", seconds=wall) from None
+    except asyncio.IncompleteReadError:
+        code = await worker.wait()
+    if code == -signal.SIGXCPU:
+        raise InvalidInput("import.check_cpu", seconds=limits.check_seconds)
+    if code == MEMORY_EXIT:
+        raise InvalidInput("import.check_memory", limit=limits.check_memory_mb)
+    if code < 0:  # another signal: the CPU limit's hard end, the system out of memory...
+        log.warning("the import worker was ended by signal %s", -code)
+        raise InvalidInput(
+            "import.check_killed", seconds=limits.check_seconds, limit=limits.check_memory_mb
+        )
+    raise RuntimeError(f"the import worker stopped (exit status {code})")

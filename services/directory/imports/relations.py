@@ -11,14 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Enterprise, Inspector, Item, ItemDepartment, Recusal
 from services.directory.imports import bulk
+from services.directory.imports.rows import Batch, Refusal
 from services.directory.imports.schemas import Reason
 from services.directory.imports.targets import (
-    Batch,
     Departments,
     Enterprises,
     Existing,
     Inspectors,
-    Refusal,
     Target,
     department_ids,
     department_lookup,

@@ -14,7 +14,6 @@ from typing import Any
 from services.directory.imports.columns import HeaderMap, KindSpec
 from services.directory.imports.formats import Rows
 from services.directory.imports.schemas import Reason, column_validators
-from services.directory.imports.targets import Batch
 from services.directory.imports.writers import unneutralise
 
 CELL_LIMIT = 2000  # characters in one cell; a longer cell is refused, never stored
@@ -55,6 +54,28 @@ def _clean(cells: Sequence[str], apostrophes: bool) -> list[str | None]:
 
 
 @dataclass
+class Batch:
+    """The rows of a batch that are still valid, column by column (field -> values)."""
+
+    numbers: list[int]  # the rows' numbers in the file
+    columns: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def keep(self, indexes: Sequence[int]) -> Batch:
+        """The same batch with only these rows."""
+        return Batch(
+            [self.numbers[i] for i in indexes],
+            {name: [values[i] for i in indexes] for name, values in self.columns.items()},
+        )
+
+
+# A row refused by a target: its index in the batch, the field at fault and why.
+Refusal = tuple[int, str, Reason]
+
+
+@dataclass
 class Outcome:
     """What a checked batch comes to: rows read, the valid ones, the refused ones."""
 
@@ -62,6 +83,28 @@ class Outcome:
     valid: Batch
     problems: list[Problem]
     rejected: list[tuple[list[str], list[Problem]]]  # each refused row as read
+    # The cells of the valid rows as read, when their references are still to be checked
+    # (by the importing process: a refused one goes to the rejects file as read).
+    cells: list[list[str]] | None = None
+
+    def refuse(self, refusals: Sequence[Refusal], headers: dict[str, str]) -> Outcome:
+        """The outcome with valid rows refused after all (references that do not resolve)."""
+        assert self.cells is not None, "the cells of the valid rows were not kept"
+        late: dict[int, list[Problem]] = {}
+        for index, name, reason in refusals:
+            value = self.valid.columns[name][index]
+            text = "、".join(value) if isinstance(value, list) else str(value)
+            number = self.valid.numbers[index]
+            problem = Problem(
+                number, headers.get(name, name), shown(text), reason.key, reason.params
+            )
+            late.setdefault(index, []).append(problem)
+        keep = [i for i in range(len(self.valid)) if i not in late]
+        rejected = self.rejected + [(self.cells[i], found) for i, found in late.items()]
+        rejected.sort(key=lambda entry: entry[1][0].row)
+        problems = [p for _, found in rejected for p in found]
+        cells = [self.cells[i] for i in keep]
+        return Outcome(self.count, self.valid.keep(keep), problems, rejected, cells)
 
 
 @dataclass
@@ -73,34 +116,22 @@ class Checked:
     valid_indexes: list[int]
     valid: Batch
     blank: int
-    refused: set[int] = field(default_factory=set)
 
     @property
     def count(self) -> int:
         """Rows read, blank rows not counted."""
         return len(self.rows) - self.blank
 
-    def refuse_valid(self, index: int, column: str, value: str, reason: Reason) -> None:
-        """Refuse a row of `valid` after all (a reference that does not resolve)."""
-        at = self.valid_indexes[index]
-        problem = Problem(self.rows.number(at), column, shown(value), reason.key, reason.params)
-        self.problems_at.setdefault(at, []).append(problem)
-        self.refused.add(index)
-
-    def still_valid(self) -> Batch:
-        """The valid rows less those refused since."""
-        if not self.refused:
-            return self.valid
-        return self.valid.keep([i for i in range(len(self.valid)) if i not in self.refused])
-
-    def outcome(self) -> Outcome:
-        """The batch's outcome: its valid rows and its problems, in row order."""
+    def outcome(self, *, cells: bool = False) -> Outcome:
+        """The batch's outcome: its valid rows and its problems, in row order (and the
+        valid rows' cells, when asked)."""
         order = sorted(self.problems_at)
         return Outcome(
             self.count,
-            self.still_valid(),
+            self.valid,
             [p for at in order for p in self.problems_at[at]],
             [(self.rows.cells[at], self.problems_at[at]) for at in order],
+            [self.rows.cells[at] for at in self.valid_indexes] if cells else None,
         )
 
 

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.accounts.actors import Actor
 from services.common import audit
 from services.common.errors import Conflict
-from services.directory.imports.formats import Rows
+from services.directory.imports.columns import HeaderMap
 from services.directory.imports.relations import TARGETS
-from services.directory.imports.rows import BatchCheck, Outcome, Problem, Render
+from services.directory.imports.rows import Outcome, Problem, Render
 from services.directory.imports.writers import RowWriter
 
 OBJECT_TYPES = {  # how the audit log names a row of each list
@@ -77,16 +77,16 @@ class ImportRun:
         actor: Actor | None,
         now: datetime,
         report: ImportReport,
-        check: BatchCheck,
+        mapping: HeaderMap,
     ) -> None:
         self.session = session
         self.actor = actor
         self.now = now
         self.report = report
         self.options = report.options
-        self.check = check
+        self.mapping = mapping
         self.render: Render = lambda key, params: key  # the user's language, given by the caller
-        self.target = TARGETS[report.kind](session, list(check.fields), now)
+        self.target = TARGETS[report.kind](session, list(mapping.fields), now)
         self.seen: dict[Hashable, int] = {}  # every key of the file -> its first row
         self.details: list[Detail] = []
         self.savepoint: Any = None
@@ -105,16 +105,13 @@ class ImportRun:
         if not self.options.dry_run:
             self.savepoint = await self.session.begin_nested()
 
-    async def batch(self, rows: Rows) -> None:
-        """Check a batch here (references too), then apply it."""
-        checked = self.check.run(rows, self.seen)
-        valid = checked.valid
-        refusals = await self.target.resolve(valid) if len(valid) else []
-        for index, name, reason in refusals:
-            value = valid.columns[name][index]
-            text = "、".join(value) if isinstance(value, list) else str(value)
-            checked.refuse_valid(index, self.check.headers.get(name, name), text, reason)
-        await self.apply(checked.outcome())
+    async def take(self, outcome: Outcome) -> None:
+        """Check a batch's references (the worker checked the rest), then apply it."""
+        if self.target.references and len(outcome.valid):
+            refusals = await self.target.resolve(outcome.valid)
+            if refusals:
+                outcome = outcome.refuse(refusals, self.mapping.headers)
+        await self.apply(outcome)
 
     async def apply(self, outcome: Outcome) -> None:
         """Count a checked batch, write its rejects, compare it and (when allowed) write it."""

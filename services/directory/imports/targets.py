@@ -19,29 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Department, Enterprise, Inspector
 from services.common.clock import SHANGHAI
 from services.directory.imports import bulk
+from services.directory.imports.rows import Batch, Refusal
 from services.directory.imports.schemas import Reason
-
-
-@dataclass
-class Batch:
-    """The rows of a batch that are still valid, column by column (field -> values)."""
-
-    numbers: list[int]  # the rows' numbers in the file
-    columns: dict[str, list[Any]]
-
-    def __len__(self) -> int:
-        return len(self.numbers)
-
-    def keep(self, indexes: Sequence[int]) -> Batch:
-        """The same batch with only these rows."""
-        return Batch(
-            [self.numbers[i] for i in indexes],
-            {name: [values[i] for i in indexes] for name, values in self.columns.items()},
-        )
-
-
-# A row refused by a target: its index in the batch, the field at fault and why.
-Refusal = tuple[int, str, Reason]
 
 
 @dataclass
