@@ -85,7 +85,12 @@ async def scheduled(app: App, platforms: Platforms) -> AsyncIterator[None]:
         yield
         return
     scheduler = build_scheduler(
-        app.sessions, platforms.transports, app.clock, app.settings.schedule()
+        app.sessions,
+        platforms.transports,
+        app.clock,
+        app.settings.schedule(),
+        chats=app.settings.announce_chats(),
+        checkpoints=app.settings.audit_files().checkpoints,
     )
     scheduler.start()
     try:

@@ -9,7 +9,11 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.config import Schedule
+from services.common.audit_files import AuditFiles
 from services.common.policy import Policy
+from services.directory.imports.limits import Limits
+
+_LIMITS = Limits()  # the import limits' defaults
 
 
 class Settings(BaseSettings):
@@ -24,6 +28,8 @@ class Settings(BaseSettings):
     default_language: str = "zh"
     conversation_ttl_hours: int = Field(default=72, ge=1)
     console_login: str = "coord"
+    audit_key_file: Path | None = None  # default: DATA_DIR/audit.key
+    audit_checkpoint_file: Path | None = None  # default: DATA_DIR/audit-checkpoints.txt
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
@@ -54,6 +60,15 @@ class Settings(BaseSettings):
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     evidence_types: str = "image/jpeg,image/png,application/pdf"
 
+    import_max_rows: int = Field(default=_LIMITS.max_rows, ge=1)
+    import_max_columns: int = Field(default=_LIMITS.max_columns, ge=1, le=16_384)
+    import_max_blank_rows: int = Field(default=_LIMITS.max_blank_rows, ge=0)
+    import_max_part_mb: int = Field(default=_LIMITS.max_part_mb, ge=1)
+    import_max_zip_ratio: int = Field(default=_LIMITS.max_zip_ratio, ge=1)
+    import_max_cell_chars: int = Field(default=_LIMITS.max_cell_chars, ge=2000)
+    import_check_seconds: int = Field(default=_LIMITS.check_seconds, ge=1)
+    import_check_memory_mb: int = Field(default=_LIMITS.check_memory_mb, ge=256)
+
     def reminder_offsets(self) -> list[timedelta]:
         """Meeting reminder offsets: "1d,1h,30m" means a day, an hour and 30 minutes before."""
         units = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
@@ -75,6 +90,19 @@ class Settings(BaseSettings):
             announce_chats=self.announce_chats(),
         )
 
+    def import_limits(self) -> Limits:
+        """The bounds an imported file is held to, and the checking worker's budget."""
+        return Limits(
+            max_rows=self.import_max_rows,
+            max_columns=self.import_max_columns,
+            max_blank_rows=self.import_max_blank_rows,
+            max_part_mb=self.import_max_part_mb,
+            max_zip_ratio=self.import_max_zip_ratio,
+            max_cell_chars=self.import_max_cell_chars,
+            check_seconds=self.import_check_seconds,
+            check_memory_mb=self.import_check_memory_mb,
+        )
+
     def schedule(self) -> Schedule:
         """The values the scheduler needs: weekly summary time, reminder horizon, grace."""
         hour, minute = (int(x) for x in self.weekly_summary_time.split(":"))
@@ -93,6 +121,10 @@ class Settings(BaseSettings):
         if self.wecom_robot_key is not None:
             chats.append(("wecom-robot", "robot"))
         return tuple(chats)
+
+    def audit_files(self) -> AuditFiles:
+        """Where the audit key and the audit checkpoint file are kept."""
+        return AuditFiles.of(self.data_dir, self.audit_key_file, self.audit_checkpoint_file)
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file of `database_url`, or None for another database."""

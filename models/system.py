@@ -72,6 +72,9 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column()
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # How `hash` was made: "sha256" (entries written before the audit key existed) or
+    # "hmac-sha256" (keyed with the audit key, which the database does not hold).
+    scheme: Mapped[str] = mapped_column(String(16))
 
 
 class AuditHead(Base):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,8 +24,15 @@ def build_scheduler(
     transports: Mapping[str, Transport],
     clock: Clock,
     schedule: Schedule,
+    *,
+    chats: Sequence[tuple[str, str]] = (),
+    checkpoints: Path | None = None,
 ) -> AsyncIOScheduler:
-    """A scheduler that sweeps for reminders every minute and delivers every few seconds."""
+    """A scheduler that sweeps for reminders every minute and delivers every few seconds.
+
+    `chats` (the leaders' group chats) and the `checkpoints` file receive the daily audit
+    checkpoint, at the weekly summary's time of day.
+    """
     worker = f"{socket.gethostname()}:{id(transports)}"
     grace = schedule.grace
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -39,6 +47,8 @@ def build_scheduler(
             "at": schedule.summary_at,
             "lookahead": schedule.lookahead,
             "grace": grace,
+            "chats": tuple(chats),
+            "checkpoints": checkpoints,
         },
         max_instances=1,
         coalesce=True,

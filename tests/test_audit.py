@@ -70,7 +70,11 @@ async def test_cli_verify_names_the_broken_entry(app) -> None:
     await _history(app)
     async with unit_of_work(app.sessions) as session:
         await session.execute(update(AuditEntry).where(AuditEntry.seq == 4).values(actor="x"))
-    env = {**os.environ, "DATABASE_URL": app.settings.database_url}
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.settings.database_url,
+        "DATA_DIR": str(app.settings.data_dir),  # where the app keeps its audit key
+    }
     run = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "bot", "audit", "verify"],

@@ -50,9 +50,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded objects usable after commit (no lazy reloads)."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+def create_sessionmaker(
+    engine: AsyncEngine, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit; `info` goes to every session."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True, info=info)
 
 
 @asynccontextmanager

@@ -49,6 +49,34 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please use this command in a private chat with the bot.",
     ),
     "error.duplicate_update": ("", ""),
+    "audit.no_key": (
+        "审计日志已使用密钥签名，但本进程没有加载审计密钥，因此不能写入。请联系管理员。",
+        "The audit log is signed with a key, but this process has no audit key, so nothing "
+        "can be written. Please contact the administrator.",
+    ),
+    "audit.key_missing": (
+        "审计密钥文件 {path} 不存在，而审计日志到第 {seq} 条都用该密钥签名。请从备份恢复该文件；"
+        "不要新建密钥，否则这些记录将无法核验。",
+        "The audit key file {path} is missing, but audit entries up to {seq} were signed "
+        "with it. Restore the file from its backup; a new key would leave them unverifiable.",
+    ),
+    "audit.key_malformed": (
+        "审计密钥文件 {path} 的内容不是密钥（应为 64 位十六进制数字）。请从备份恢复该文件。",
+        "The audit key file {path} does not hold a key (64 hexadecimal digits). Restore it "
+        "from its backup.",
+    ),
+    "audit.key_unreadable": (
+        "无法读取审计密钥文件 {path}：{error}",
+        "Cannot read the audit key file {path}: {error}",
+    ),
+    "audit.checkpoints_unreadable": (
+        "无法读取审计检查点文件 {path}：{error}",
+        "Cannot read the audit checkpoint file {path}: {error}",
+    ),
+    "audit.bad_checkpoint": (
+        "检查点“{value}”的格式不对：应为 序号:哈希，即数字、冒号和 64 位十六进制数字。",
+        'The checkpoint "{value}" is not SEQ:HASH: a number, a colon and 64 hexadecimal digits.',
+    ),
     "role.admin": ("管理员", "administrator"),
     "role.coordinator": ("联席办协调员", "coordinator"),
     "role.inspector": ("检查人员", "inspector"),
