@@ -9,8 +9,10 @@ from typing import Any
 
 from bot.app import App
 from handlers.core.db import unit_of_work
+from handlers.core.i18n import t
+from handlers.draw.render import STATE_ORDER
 from services.common.errors import InvalidInput
-from services.draw import freeze, plans
+from services.draw import cancel, freeze, plans, substitute, supplement
 from services.draw import record as draw_record
 from services.draw import run as draw_run
 
@@ -34,9 +36,26 @@ def add_parsers(sub: Any) -> None:
     export.add_argument("file", type=Path)
     verify = draw_sub.add_parser("verify", help="recompute a published record")
     verify.add_argument("file", type=Path)
-    void = draw_sub.add_parser("void", help="void a draw (audited)")
+    void = draw_sub.add_parser(
+        "void", help="void a draw (audited); without --yes, only shows what would end"
+    )
     void.add_argument("draw_id", type=int)
     void.add_argument("--reason", required=True)
+    void.add_argument("--yes", action="store_true", help="confirm the void")
+    cancel = draw_sub.add_parser("cancel", help="cancel one check of a final draw")
+    cancel.add_argument("assignment_id", type=int)
+    cancel.add_argument("--reason", required=True)
+    sub = draw_sub.add_parser(
+        "substitute", help="replace a team member by the ranking; prints the new one last"
+    )
+    sub.add_argument("assignment_id", type=int)
+    sub.add_argument("--remove", required=True, help="certificate number (or name) to replace")
+    sub.add_argument("--reason", required=True, help="starting with sick, left, recusal or other")
+    supp = draw_sub.add_parser(
+        "supplement", help="fill the short teams from a newly frozen pool; prints the draw id"
+    )
+    supp.add_argument("draw_id", type=int)
+    supp.add_argument("--salt", default="", help="public salt, given after the commitment")
 
 
 async def run_plan(app: App, args: argparse.Namespace) -> int:
@@ -91,10 +110,95 @@ async def run_draw(app: App, args: argparse.Namespace) -> int:
         args.file.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"已导出 / exported: {args.file}")
         return 0
+    return await AMENDMENTS[command](app, args)
+
+
+def _both(key: str, **params: Any) -> str:
+    """A catalog text as the command line prints it: "中文 / English"."""
+    return f"{t('zh', key, **params)} / {t('en', key, **params)}"
+
+
+async def _void(app: App, args: argparse.Namespace) -> int:
+    chats = app.core.policy.announce_chats
+    if not args.yes:
+        async with unit_of_work(app.sessions, write=False) as session:
+            found = await cancel.void_outlook(session, None, args.draw_id)
+        print(f"作废抽取 {args.draw_id} 将结束以下检查任务 / voiding draw {args.draw_id} ends:")
+        for state, n in sorted(found.states.items(), key=lambda kv: _state_order(kv[0])):
+            prefix = "astatus" if state in ("unstaffed", "cancelled", "void") else "status"
+            print(f"  {_both(f'{prefix}.{state}')}: {n}")
+        print("未作废；确认请加 --yes / not voided; add --yes to confirm")
+        return 1
     async with unit_of_work(app.sessions) as session:
-        await draw_run.void(session, None, args.draw_id, args.reason, app.clock.now())
+        await cancel.void(session, None, args.draw_id, args.reason, app.clock.now(), chats)
     print(f"已作废 / voided: draw {args.draw_id}")
+    print(args.draw_id)
     return 0
+
+
+def _state_order(state: str) -> int:
+    return STATE_ORDER.index(state) if state in STATE_ORDER else len(STATE_ORDER)
+
+
+async def _cancel(app: App, args: argparse.Namespace) -> int:
+    chats = app.core.policy.announce_chats
+    async with unit_of_work(app.sessions) as session:
+        await cancel.cancel(session, None, args.assignment_id, args.reason, app.clock.now(), chats)
+    print(_both("cancel_task.done", id=args.assignment_id))
+    print(args.assignment_id)
+    return 0
+
+
+async def _substitute(app: App, args: argparse.Namespace) -> int:
+    chats = app.core.policy.announce_chats
+    async with unit_of_work(app.sessions) as session:
+        done = await substitute.substitute(
+            session, None, args.assignment_id, args.remove, args.reason, app.clock.now(), chats
+        )
+    names = {"removed_name": done.removed_name, "added_name": done.added_name}
+    print(
+        _both(
+            "sub.done",
+            id=done.assignment_id,
+            seq=done.seq,
+            removed=done.removed,
+            added=done.added,
+            **names,
+        )
+    )
+    print(done.added)
+    return 0
+
+
+async def _supplement(app: App, args: argparse.Namespace) -> int:
+    # Two transactions, as for a draw: the commitment is stored (and announced) before any
+    # team is formed; one frozen earlier is continued with its committed seed.
+    chats = app.core.policy.announce_chats
+    async with unit_of_work(app.sessions) as session:
+        frozen = await supplement.frozen_supplement(session, args.draw_id)
+        if frozen is None:
+            frozen = await supplement.freeze(session, None, args.draw_id, app.clock.now(), chats)
+        else:
+            print(f"继续已冻结的补充抽取 / continuing the frozen supplement of {args.draw_id}")
+        published = frozen.entry["commitment"]
+    print(f"承诺 / commitment: {published}")
+    async with unit_of_work(app.sessions) as session:
+        formed = await supplement.form(
+            session, None, args.draw_id, args.salt, app.clock.now(), chats
+        )
+    filled = sum(1 for f in formed.teams if f.added)
+    short = sum(1 for f in formed.teams if f.shortfalls)
+    print(f"补充抽取完成 / supplemented: amendment {formed.seq}, {filled} filled, {short} short")
+    print(args.draw_id)
+    return 0
+
+
+AMENDMENTS = {
+    "void": _void,
+    "cancel": _cancel,
+    "substitute": _substitute,
+    "supplement": _supplement,
+}
 
 
 async def _run(app: App, plan_id: int, salt: str) -> int:

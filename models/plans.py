@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -30,6 +30,8 @@ class Plan(Base):
     experts_per_team: Mapped[int] = mapped_column(default=0)
     load_cap: Mapped[int] = mapped_column(default=1)
     recent_window_days: Mapped[int] = mapped_column(default=365)
+    # Whether enterprises drawn by another plan with an overlapping window may be drawn.
+    allow_overlap: Mapped[bool] = mapped_column(default=False, server_default=false())
     check_start: Mapped[date]
     check_end: Mapped[date]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -99,8 +101,12 @@ class Assignment(Base):
     rank_hex: Mapped[str] = mapped_column(String(64))
     lead_inspector_id: Mapped[int | None] = mapped_column(ForeignKey("inspectors.id"))
     shortfalls: Mapped[list[Any]] = mapped_column(default=list)
-    # pending / in_progress / submitted / closed / void
+    # pending / in_progress / submitted / closed / unstaffed / void (its draw voided) /
+    # cancelled (this check alone called off; its record, if any, is kept)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AssignmentMember(Base):
@@ -114,3 +120,27 @@ class AssignmentMember(Base):
     )
     role: Mapped[str] = mapped_column(String(16))  # officer / expert
     position: Mapped[int]
+
+
+class DrawAmendment(Base):
+    """A change of a final draw's teams, in order (docs/draw-algorithm.md, section 5).
+
+    `entry` is the record's entry as published; `before` holds, for each team it changed,
+    the team and shortfalls it had before, so that the drawn result can be read back.
+    A supplementary draw is first `frozen` (its pool and commitment published, its seed
+    secret, no `seq` yet), then `done`; every other kind is `done` at once.
+    """
+
+    __tablename__ = "draw_amendments"
+    __table_args__ = (UniqueConstraint("draw_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draws.id"), index=True)
+    seq: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(16))  # cancel / substitution / supplement
+    status: Mapped[str] = mapped_column(String(16))  # frozen / done / voided
+    entry: Mapped[dict[str, Any]] = mapped_column()
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seed_hex: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

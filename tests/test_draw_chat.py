@@ -89,6 +89,7 @@ async def test_freeze_result_and_void_are_announced_to_the_group(app) -> None:
     await say(app, "coord", button="f:draw:nosalt")
     await say(app, "coord", button="f:draw:go")
     await say(app, "coord", "/void 1 录入有误")
+    await say(app, "coord", button="f:void:go")
     async with unit_of_work(app.sessions, write=False) as session:
         rows = (
             await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "announce"))

@@ -106,3 +106,55 @@ async def test_draw_run_continues_a_draw_frozen_before_a_crash(cli, tmp_path: Pa
     # Drawn now, the plan is not drawn again: a second run is a clear refusal.
     again = cli("draw", "run", str(plan_id))
     assert again.returncode != 0 and "Traceback" not in again.stderr
+
+
+async def test_after_the_draw_substitute_cancel_and_void(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import build_app
+    from bot.settings import Settings
+    from tests import amend_fixture as af
+
+    # The small district drawn in process on the command line's database: its 餐饮 teams
+    # leave two officers of department X free.
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", data_dir=tmp_path / "data"
+    )
+    app = await build_app(settings)
+    try:
+        draw_id = str(await af.drawn(app, items=["I1"], load_cap=1))
+        checks = await af.checks(app, int(draw_id))
+    finally:
+        await app.aclose()
+    first = (checks[0].assignment_id, next(c for c in checks[0].team if c.startswith("X")))
+    second = (checks[1].assignment_id, checks[1].team[0])
+
+    sub = cli("draw", "substitute", str(first[0]), "--remove", first[1], "--reason", "病假")
+    assert sub.returncode == 0, sub.stderr
+    new_cert = sub.stdout.strip().splitlines()[-1]
+    assert new_cert != first[1] and f"({new_cert})" in sub.stdout
+    again = cli("draw", "substitute", str(first[0]), "--remove", first[1], "--reason", "病假")
+    assert again.returncode == 1 and "不是任务" in again.stderr and "Traceback" not in again.stderr
+    cancelled = cli("draw", "cancel", str(second[0]), "--reason", "企业已停业")
+    assert cancelled.returncode == 0 and cancelled.stdout.strip().splitlines()[-1] == str(second[0])
+    unconfirmed = cli("draw", "void", draw_id, "--reason", "测试")
+    assert unconfirmed.returncode == 1
+    assert "未填报 / not entered" in unconfirmed.stdout and "--yes" in unconfirmed.stdout
+    record_file = tmp_path / "record.json"
+    assert cli("draw", "export", draw_id, str(record_file)).returncode == 0
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    assert [a["kind"] for a in record["amendments"]] == ["substitution", "cancel"]
+    assert record["amendments"][0]["added"] == new_cert
+    assert "一致 / consistent" in cli("draw", "verify", str(record_file)).stdout
+    tool = cli_tool(record_file)
+    assert tool.returncode == 0, tool.stdout
+    assert cli("draw", "void", draw_id, "--reason", "测试", "--yes").returncode == 0
+
+
+def cli_tool(record_file: Path) -> subprocess.CompletedProcess[str]:
+    """tools/verify_draw.py run on a record file."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "verify_draw.py"), str(record_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

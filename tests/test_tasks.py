@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.app import App
 from services.common.clock import local_today
 from tests import records_fixture as rf
@@ -26,9 +28,18 @@ async def test_tasks_show_what_the_team_needs_on_site_and_only_their_own(app: Ap
 async def test_tasks_are_paged_with_open_ones_first(app: App) -> None:
     today = local_today(app.clock)
     await rf.build(app, today)
-    # Four plans, each drawn with load cap 1 over four officers: every officer gets one
-    # assignment per plan, four in all.
-    plan_ids = [await rf.drawn_plan(app, today, name=f"计划{n}") for n in range(4)]
+    # Four plans one after the other (an enterprise is never in two plans at once), each
+    # drawn with load cap 1 over four officers: every officer gets one assignment per plan.
+    plan_ids = [
+        await rf.drawn_plan(
+            app,
+            today,
+            name=f"计划{n}",
+            check_start=today - timedelta(days=2) + timedelta(days=8 * n),
+            check_end=today + timedelta(days=5) + timedelta(days=8 * n),
+        )
+        for n in range(4)
+    ]
     first = (await rf.teams(app, plan_ids[0]))[0]
     login = first.logins[0]
     await console_account(app, login)

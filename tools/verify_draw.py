@@ -21,6 +21,12 @@ The normative description is docs/draw-algorithm.md. In short:
    department, then the best remaining officers up to team_size, then experts_per_team
    experts. Missing people are named as shortfalls; a team of fewer than 2 officers is
    dropped.
+5. Amendments (when the record has any), replayed in order: a cancelled check frees its
+   members' loads; a substitute is the lowest-ranked inspector of the pool in force who is
+   of the removed member's kind and department, available, not recused, not in the team
+   and under the load cap; a supplementary draw commits to a new seed, brings its own
+   pool and key into force and fills the listed short teams by the passes of step 3,
+   keeping their members.
 
 This file deliberately shares no code with JointCheck itself, so that it can be read and
 trusted on its own.
@@ -129,6 +135,7 @@ def check_shape(rec: Any) -> None:
         ):
             raise Malformed(f"recusal {pair!r} is not a [cert, code] pair")
 
+    check_amendments_shape(rec)
     for c in CLASSES:
         get(get(get(rec, "strata", dict), c, dict, "strata"), "population", int, f"strata.{c}")
         get(rec["strata"][c], "k", int, f"strata.{c}")
@@ -139,6 +146,57 @@ def check_shape(rec: Any) -> None:
         get_strings(t, "shortfalls", f"result[{n}]")
         if get(t, "lead", object, f"result[{n}]") is not None:
             get(t, "lead", str, f"result[{n}]")
+
+
+def check_pairs(obj: Any, key: str, where: str) -> None:
+    for pair in get(obj, key, list, where):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(v, str) for v in pair)
+        ):
+            raise Malformed(f"{where}: {pair!r} is not a [cert, code] pair")
+
+
+def check_amendments_shape(rec: Any) -> None:
+    """Raise Malformed unless every amendment (section 5) has its fields, typed."""
+    if "amendments" not in rec:
+        return  # a record made before amendments existed
+    for n, a in enumerate(get(rec, "amendments", list)):
+        where = f"amendments[{n}]"
+        if get(a, "seq", int, where) != n + 1:
+            raise Malformed(f"{where}.seq is not {n + 1}")
+        for name in ("kind", "at", "by", "reason"):
+            get(a, name, str, where)
+        if a["kind"] == "cancel":
+            get(a, "code", str, where)
+        elif a["kind"] == "substitution":
+            for name in ("code", "removed", "added", "rank", "cause"):
+                get(a, name, str, where)
+            if a["cause"] not in ("sick", "left", "recusal", "other"):
+                raise Malformed(f"{where}.cause is not sick, left, recusal or other")
+            get_strings(a, "unavailable", where)
+            check_pairs(a, "recusals", where)
+        elif a["kind"] == "supplement":
+            for name in ("frozen_at", "commitment", "inspector_snapshot", "salt"):
+                get(a, name, str, where)
+            if not re.fullmatch(r"[0-9a-fA-F]{64}", get(a, "seed", str, where)):
+                raise Malformed(f"{where}.seed is not 64 hex digits")
+            for m, i in enumerate(get(a, "inspectors", list, where)):
+                get(i, "cert", str, f"{where}.inspectors[{m}]")
+                get(i, "department", str, f"{where}.inspectors[{m}]")
+                get(i, "expert", bool, f"{where}.inspectors[{m}]")
+            if len({i["cert"] for i in a["inspectors"]}) != len(a["inspectors"]):
+                raise Malformed(f"{where}: an inspector certificate appears twice")
+            check_pairs(a, "recusals", where)
+            for m, t in enumerate(get(a, "teams", list, where)):
+                get(t, "code", str, f"{where}.teams[{m}]")
+                for name in ("added", "team", "shortfalls"):
+                    get_strings(t, name, f"{where}.teams[{m}]")
+                if get(t, "lead", object, f"{where}.teams[{m}]") is not None:
+                    get(t, "lead", str, f"{where}.teams[{m}]")
+        else:
+            raise Malformed(f"{where}.kind {a['kind']!r} is unknown")
 
 
 def sizes(population: dict[str, int], p: dict[str, Any]) -> dict[str, int]:
@@ -152,6 +210,56 @@ def sizes(population: dict[str, int], p: dict[str, Any]) -> dict[str, int]:
     for c in reversed(CLASSES):
         k[c] += max(0, min(p["min_count"] - sum(k.values()), population[c] - k[c]))
     return k
+
+
+def form_team(
+    e: dict[str, Any],
+    members: list[dict[str, Any]],
+    pool: list[dict[str, Any]],
+    known: dict[str, dict[str, Any]],
+    load: dict[str, int],
+    recused: set[tuple[str, str]],
+    key: bytes,
+    p: dict[str, Any],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Step 3 for one enterprise, keeping `members` (a supplement's short team): the team
+    (officers first) and its shortfalls; the loads of the people taken grow by one."""
+    code, departments = e["code"], sorted(set(e["departments"]))
+    in_team = {m["cert"] for m in members}
+    candidates = [
+        i
+        for i in pool
+        if load.get(i["cert"], 0) < p["load_cap"]
+        and (i["cert"], code) not in recused
+        and i["cert"] not in in_team
+        and (i["expert"] or i["department"] in departments)
+    ]
+    candidates.sort(key=lambda i: (mac(key, "inspector:" + code + ":" + i["cert"]), i["cert"]))
+    officers = [m for m in members if not known.get(m["cert"], m)["expert"]]
+    experts = [m for m in members if known.get(m["cert"], m)["expert"]]
+    covered = [known.get(m["cert"], m)["department"] for m in officers]
+    new: list[dict[str, Any]] = []
+    for i in candidates:  # pass 1: one officer per department not covered yet
+        if not i["expert"] and i["department"] not in covered:
+            new.append(i)
+            covered.append(i["department"])
+    target = max(p["team_size"], len(officers) + len(new))
+    for i in candidates:  # pass 2: officers up to the team size
+        if len(officers) + len(new) < target and not i["expert"] and i not in new:
+            new.append(i)
+    wanted = max(0, p["experts_per_team"] - len(experts))
+    new_experts = [i for i in candidates if i["expert"]][:wanted]  # pass 3
+    n_officers, n_experts = len(officers) + len(new), len(experts) + len(new_experts)
+    shortfalls = ["department:" + d for d in departments if d not in covered]
+    if n_officers < p["team_size"]:
+        shortfalls.append(f"officers:{n_officers}")
+    if n_experts < p["experts_per_team"]:
+        shortfalls.append(f"experts:{n_experts}")
+    if n_officers < 2:  # no check with fewer than two officers: nobody is placed
+        return members, sorted(shortfalls)
+    for i in new + new_experts:
+        load[i["cert"]] = load.get(i["cert"], 0) + 1
+    return officers + new + experts + new_experts, sorted(shortfalls)
 
 
 def recompute(rec: dict[str, Any]) -> tuple[dict[str, dict[str, int]], list[dict[str, Any]]]:
@@ -171,49 +279,109 @@ def recompute(rec: dict[str, Any]) -> tuple[dict[str, dict[str, int]], list[dict
     recused = {(cert, code) for cert, code in rec["recusals"]}
     result = []
     for e in drawn:
-        code, departments = e["code"], sorted(set(e["departments"]))
-        candidates = [
-            i
-            for i in inspectors
-            if load[i["cert"]] < p["load_cap"]
-            and (i["cert"], code) not in recused
-            and (i["expert"] or i["department"] in departments)
-        ]
-        candidates.sort(key=lambda i: mac(key, "inspector:" + code + ":" + i["cert"]))
-        officers = [i for i in candidates if not i["expert"]]
-        team: list[dict[str, Any]] = []
-        for i in officers:  # pass 1: one officer per department
-            if i["department"] not in [t["department"] for t in team]:
-                team.append(i)
-        target = max(p["team_size"], len(team))
-        for i in officers:  # pass 2: officers up to the team size
-            if len(team) < target and i not in team:
-                team.append(i)
-        n_officers = len(team)
-        team += [i for i in candidates if i["expert"]][: p["experts_per_team"]]  # pass 3
-        n_experts = len(team) - n_officers
-
-        covered = [t["department"] for t in team[:n_officers]]
-        shortfalls = ["department:" + d for d in departments if d not in covered]
-        if n_officers < p["team_size"]:
-            shortfalls.append(f"officers:{n_officers}")
-        if n_experts < p["experts_per_team"]:
-            shortfalls.append(f"experts:{n_experts}")
-        if n_officers < 2:  # no check with fewer than two officers: the team is dropped
-            team = []
-        for i in team:
-            load[i["cert"]] += 1
+        code = e["code"]
+        team, shortfalls = form_team(e, [], inspectors, {}, load, recused, key, p)
         result.append(
             {
                 "code": code,
                 "rank": rank[code].hex(),
                 "team": [i["cert"] for i in team],
                 "lead": team[0]["cert"] if team else None,
-                "shortfalls": sorted(shortfalls),
+                "shortfalls": shortfalls,
             }
         )
     strata = {c: {"population": len(by_class[c]), "k": k[c]} for c in CLASSES}
     return strata, result
+
+
+class CannotApply(Exception):
+    """An amendment that does not apply to the teams as the earlier ones left them."""
+
+
+def replay(rec: dict[str, Any], result: list[dict[str, Any]], compare: Any) -> None:
+    """Section 5: apply the amendments in order to the recomputed result, comparing what
+    each one states with what the rules give. Raises CannotApply at the first that cannot."""
+    p = rec["params"]
+    enterprise = {e["code"]: e for e in rec["enterprises"]}
+    teams = {t["code"]: list(t["team"]) for t in result}
+    shortfalls = {t["code"]: t["shortfalls"] for t in result}
+    order = [t["code"] for t in result]
+    cancelled: set[str] = set()
+    known = {i["cert"]: i for i in rec["inspectors"]}
+    pool, key = rec["inspectors"], mac(bytes.fromhex(rec["seed"]), rec["salt"])
+    recused = {(cert, code) for cert, code in rec["recusals"]}
+
+    def live(code: str) -> list[str]:
+        if code not in teams or code in cancelled:
+            raise CannotApply(f"{code} was not drawn or is cancelled")
+        return teams[code]
+
+    def loads() -> dict[str, int]:
+        count: dict[str, int] = {}
+        for code, team in teams.items():
+            for cert in team if code not in cancelled else []:
+                count[cert] = count.get(cert, 0) + 1
+        return count
+
+    for n, a in enumerate(rec.get("amendments", [])):
+        where = f"amendments[{n}]"
+        recused |= {(cert, code) for cert, code in a.get("recusals", [])}
+        if a["kind"] == "cancel":
+            live(a["code"])
+            cancelled.add(a["code"])
+        elif a["kind"] == "substitution":
+            code, removed = a["code"], a["removed"]
+            team, load = live(code), loads()
+            if removed not in team:
+                raise CannotApply(f"{removed} is not in the team of {code}")
+            who = known[removed]
+            candidates = [
+                i
+                for i in pool
+                if i["cert"] not in a["unavailable"]
+                and i["cert"] not in team
+                and (i["cert"], code) not in recused
+                and load.get(i["cert"], 0) < p["load_cap"]
+                and i["expert"] == who["expert"]
+                and (i["expert"] or i["department"] == who["department"])
+            ]
+            if not candidates:
+                raise CannotApply(f"{where}: nobody can replace {removed}")
+            best = min(
+                candidates, key=lambda i: (mac(key, f"inspector:{code}:{i['cert']}"), i["cert"])
+            )
+            compare(f"{where}.added", a["added"], best["cert"])
+            rank = mac(key, f"inspector:{code}:{best['cert']}").hex()
+            compare(f"{where}.rank", a["rank"], rank)
+            team[team.index(removed)] = best["cert"]
+        else:
+            seed = bytes.fromhex(a["seed"])
+            compare(f"{where}.commitment", a["commitment"], hashlib.sha256(seed).hexdigest())
+            certs = [i["cert"] for i in a["inspectors"]]
+            compare(f"{where}.inspector_snapshot", a["inspector_snapshot"], snapshot(certs))
+            pool, key = sorted(a["inspectors"], key=lambda i: i["cert"]), mac(seed, a["salt"])
+            known.update((i["cert"], i) for i in pool)
+            load, last = loads(), -1
+            for m, t in enumerate(a["teams"]):
+                code = t["code"]
+                members = [known[c] for c in live(code)]
+                if not shortfalls[code] or order.index(code) <= last:
+                    raise CannotApply(f"{where}.teams[{m}]: {code} is not short or out of order")
+                last = order.index(code)
+                formed, short = form_team(
+                    enterprise[code], members, pool, known, load, recused, key, p
+                )
+                before = set(teams[code])
+                teams[code], shortfalls[code] = [i["cert"] for i in formed], short
+                want = {
+                    "code": code,
+                    "added": [i["cert"] for i in formed if i["cert"] not in before],
+                    "team": teams[code],
+                    "lead": teams[code][0] if teams[code] else None,
+                    "shortfalls": short,
+                }
+                for name in ("code", "added", "team", "lead", "shortfalls"):
+                    compare(f"{where}.teams[{m}].{name}", t[name], want[name])
 
 
 def differences(rec: dict[str, Any]) -> list[str]:
@@ -241,6 +409,10 @@ def differences(rec: dict[str, Any]) -> list[str]:
         recomputed = result[n] if n < len(result) else {}
         for name in ("code", "rank", "team", "lead", "shortfalls"):
             compare(f"result[{n}].{name}", recorded.get(name), recomputed.get(name))
+    try:
+        replay(rec, result, compare)
+    except (CannotApply, KeyError) as exc:
+        found.append(f"amendments: cannot apply ({exc})")
     return found
 
 

@@ -1,4 +1,4 @@
-"""/draw: choose a plan, preview, freeze, salt, draw; /verify, /void and /plans."""
+"""/draw: choose a plan, preview, freeze, salt, draw; /verify, /void (confirmed) and /plans."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from handlers.draw import render
 from models import Draw, Plan
 from services.common.errors import InvalidInput
 from services.common.numbers import MAX_ID, read_int
+from services.draw import cancel, notify, plans, run
 from services.draw import freeze as draws
-from services.draw import plans, run
 from services.draw import record as draw_record
-from services.messaging import outbox
 from services.messaging.conversations import State
 
 FLOW = "draw"
+VOID_FLOW = "void"
 COORD = roles("coordinator")
 
 
@@ -65,18 +65,9 @@ async def _open_plan(ctx: Ctx, plan_id: int) -> list[Reply]:
 
 async def announce(ctx: Ctx, what: str, draw_id: int, key: str, params: dict[str, str]) -> None:
     """Queue an announcement to every configured group chat (in Chinese, as published)."""
-    for platform, chat in ctx.policy.announce_chats:
-        await outbox.enqueue(
-            ctx.session,
-            kind="announce",
-            due_at=ctx.now,
-            now=ctx.now,
-            dedupe_key=f"announce:{what}:{draw_id}:{platform}:{chat}",
-            platform=platform,
-            chat_id=chat,
-            key=key,
-            params=params,
-        )
+    await notify.announce(
+        ctx.session, ctx.policy.announce_chats, f"{what}:{draw_id}", key, params, ctx.now
+    )
 
 
 async def _ask_salt(ctx: Ctx, plan: Plan, draw: Draw, *, announce: bool) -> list[Reply]:
@@ -153,13 +144,32 @@ async def verify_command(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 
 async def void_command(ctx: Ctx, args: list[str]) -> list[Reply]:
-    """Void a draw with a reason."""
+    """Show what voiding a draw would end, and ask for a confirmation."""
     if len(args) < 2:
         return [ctx.reply("draw.void_reason")]
-    reason = " ".join(args[1:])
-    draw = await run.void(ctx.session, ctx.user, _int(args[0]), reason, ctx.now)
-    await announce(ctx, "void", draw.id, "draw.voided", {"id": str(draw.id), "reason": reason})
-    return [ctx.reply("draw.voided", id=draw.id, reason=reason)]
+    draw_id = _int(args[0])
+    reason = cancel.clean_reason(" ".join(args[1:]), "draw.void_reason")
+    found = await cancel.void_outlook(ctx.session, ctx.user, draw_id)
+    await ctx.start_flow(VOID_FLOW, "confirm", {"draw": draw_id, "reason": reason})
+    buttons = (
+        flow_button(ctx.t("button.void_go"), VOID_FLOW, "go"),
+        flow_button(ctx.t("button.cancel"), VOID_FLOW, "cancel"),
+    )
+    return [Reply(render.losses_text(ctx, found, reason)).with_buttons(buttons)]
+
+
+async def void_flow(ctx: Ctx, state: State) -> list[Reply]:
+    """The confirmation of a void: void it, or leave it."""
+    if ctx.choice == "cancel":
+        await ctx.end_flow()
+        return [ctx.reply("cancel.done").replacing()]
+    if state.step == "confirm" and ctx.choice == "go":
+        draw_id, reason = state.data["draw"], state.data["reason"]
+        chats = ctx.policy.announce_chats
+        draw = await cancel.void(ctx.session, ctx.user, draw_id, reason, ctx.now, chats)
+        await ctx.end_flow()
+        return [ctx.reply("draw.voided", id=draw.id, reason=reason).replacing()]
+    return [ctx.reply("error.unknown_button" if ctx.choice else "error.not_understood")]
 
 
 async def plans_command(ctx: Ctx, _args: list[str]) -> list[Reply]:
@@ -184,3 +194,4 @@ def register(router: Router) -> None:
     router.command(Command("verify", verify_command, None, "cmd.verify"))
     router.command(Command("void", void_command, COORD, "cmd.void", private_only=True))
     router.flow(Flow(FLOW, draw_flow, COORD))
+    router.flow(Flow(VOID_FLOW, void_flow, COORD))

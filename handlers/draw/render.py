@@ -6,10 +6,14 @@ from fractions import Fraction
 
 from handlers.core.router import Ctx
 from models import Draw, Plan
+from services.draw.cancel import Losses
 from services.draw.freeze import Preview
 from services.draw.run import TeamView
+from services.draw.supplement import Formed
 
 RISK_ORDER = ("D", "C", "B", "A")  # highest risk first, as a preview is read
+# Where a check stands, in the order a void's confirmation lists them.
+STATE_ORDER = ("not_entered", "draft", "unstaffed", "cancelled", "void")
 
 
 def percent(ratio: str) -> str:
@@ -101,6 +105,64 @@ def result_lines(ctx: Ctx, draw: Draw, teams: list[TeamView], names: dict[str, s
         if view.shortfalls:
             what = ctx.t("list.sep").join(_shortfall(ctx, s, names) for s in view.shortfalls)
             lines.append(ctx.t("draw.short_line", what=what))
+    return lines
+
+
+def losses_text(ctx: Ctx, losses: Losses, reason: str) -> str:
+    """What a void would end, counted by where each check stands, before the confirmation."""
+    states = [
+        ctx.t("draw.void_state", state=_state(ctx, state), n=losses.states[state])
+        for state in sorted(losses.states, key=_state_order)
+    ]
+    return ctx.t(
+        "draw.void_confirm",
+        id=losses.draw_id,
+        reason=reason,
+        states="\n".join(states) or ctx.t("draw.void_nothing"),
+    )
+
+
+def _state_order(state: str) -> int:
+    return STATE_ORDER.index(state) if state in STATE_ORDER else len(STATE_ORDER)
+
+
+def _state(ctx: Ctx, state: str) -> str:
+    # A check's own end (no team, cancelled, void), else its record's status.
+    prefix = "astatus" if state in ("unstaffed", "cancelled", "void") else "status"
+    return ctx.t(f"{prefix}.{state}")
+
+
+def supplement_lines(
+    ctx: Ctx, formed: Formed, teams: list[TeamView], names: dict[str, str]
+) -> list[str]:
+    """The teams a supplementary draw looked at, as they are now."""
+    wanted = {f.code: f for f in formed.teams}
+    lines = [ctx.t("supp.result_head", id=formed.draw_id, seq=formed.seq)]
+    for view in teams:
+        filled = wanted.get(view.credit_code)
+        if filled is None:
+            continue
+        members = [
+            name + (ctx.t("draw.lead_mark") if name == view.lead else "")
+            for name, _, _ in view.members
+        ]
+        team = ctx.t("list.sep").join(members) or "-"
+        lines.append(
+            ctx.t(
+                "draw.result_line",
+                n=view.position,
+                enterprise=view.enterprise,
+                code=view.credit_code,
+                team=team,
+            )
+        )
+        if not view.members:
+            lines.append(ctx.t("draw.unstaffed"))
+        if view.shortfalls:
+            what = ctx.t("list.sep").join(_shortfall(ctx, s, names) for s in view.shortfalls)
+            lines.append(ctx.t("draw.short_line", what=what))
+    if len(lines) == 1:
+        lines.append(ctx.t("supp.nothing_filled"))
     return lines
 
 

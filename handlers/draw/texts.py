@@ -1,10 +1,25 @@
 """Texts of plans (the guided /newplan), the draw and its verification."""
 
-TEXTS: dict[str, tuple[str, str]] = {
+_PLAN_AND_DRAW: dict[str, tuple[str, str]] = {
     "cmd.draw": ("随机抽取检查对象和检查组", "Draw enterprises and inspector teams"),
     "cmd.newplan": ("新建抽查计划", "Create a spot-check plan"),
     "cmd.verify": ("验证一次抽取（/verify 编号）", "Verify a draw (/verify ID)"),
-    "cmd.void": ("作废一次抽取（/void 编号 理由）", "Void a draw (/void ID reason)"),
+    "cmd.void": (
+        "作废一次抽取（/void 编号 理由，确认后生效）",
+        "Void a draw (/void ID reason, then confirm)",
+    ),
+    "cmd.cancel_task": (
+        "取消单个检查任务（/cancel_task 任务编号 理由）",
+        "Cancel one check (/cancel_task TASK_ID reason)",
+    ),
+    "cmd.substitute": (
+        "更换检查组成员（/substitute 任务编号 证号或姓名 理由）",
+        "Replace a team member (/substitute TASK_ID CERT_OR_NAME reason)",
+    ),
+    "cmd.supplement": (
+        "补充抽取缺员的检查组（/supplement 抽取编号）",
+        "Fill the short teams of a draw (/supplement DRAW_ID)",
+    ),
     "cmd.plans": ("查看抽查计划", "List spot-check plans"),
     "date.bad": (
         "日期“{value}”无法识别，请写成 2026-12-01、2026/12/1 或 2026年12月1日。",
@@ -44,6 +59,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reason.object_type": ("不属抽查对象类型", "not an object type of the plan"),
     "reason.no_item": ("无适用的抽查事项", "no plan item applies"),
     "reason.recently_checked": ("近期已检查", "checked recently"),
+    "reason.in_open_plan": (
+        "已被检查期重叠的其他计划抽中",
+        "drawn by another plan whose window overlaps",
+    ),
     "reason.cert_expired": ("执法证在检查结束前到期", "certificate expires before the end"),
     "reason.department": ("所在部门不参与本计划", "department not in the plan"),
     "reason.status_on_leave": ("休假", "on leave"),
@@ -56,6 +75,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "draw.warn_low_ratio": (
         "⚠ 本次抽取 {drawn} 家，低于名录 {total} 家的 3%（企业公示信息抽查的最低比例）。",
         "⚠ Drawing {drawn} of {total}, below the 3% minimum for disclosure checks.",
+    ),
+    "draw.warn_competing": (
+        "{count} 家企业已被检查期重叠的其他计划抽中，本计划不再抽取。"
+        "同一企业的多部门联合事项应放在同一个计划中（确需重复检查时，计划可设 allow_overlap）。",
+        "{count} enterprises were drawn by another plan whose window overlaps and are left out. "
+        "Joint items of several departments for one enterprise belong in one plan (set "
+        "allow_overlap on a plan that must check them again).",
     ),
     "draw.warn_pool": (
         "⚠ 需要 {needed} 人次，执法人员最多可承担 {capacity} 人次：部分检查组将缺员并列明。",
@@ -141,8 +167,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The salt is too long (limit {limit}).",
     ),
     "draw.void_reason": (
-        "作废必须写明理由：/void 编号 理由",
-        "A reason is required: /void ID reason",
+        "作废必须写明理由（2 至 500 字）：/void 编号 理由",
+        "A reason (2 to 500 characters) is required: /void ID reason",
     ),
     "draw.already_voided": ("抽取 {id} 已作废。", "Draw {id} is already void."),
     "draw.voided": (
@@ -221,3 +247,195 @@ TEXTS: dict[str, tuple[str, str]] = {
     "button.team_size": ("{n} 人", "{n}"),
     "no_limit": ("不限", "no limit"),
 }
+
+# Voiding a draw, cancelling one check, substitutions and supplementary draws.
+_AMEND: dict[str, tuple[str, str]] = {
+    "draw.void_confirm": (
+        "确认作废抽取 {id}？理由：{reason}\n将结束的检查任务：\n{states}\n"
+        "作废后各检查组成员会收到通知，待发的任务和期限提醒将撤回；重新抽取需重新冻结名单。",
+        "Void draw {id}? Reason: {reason}\nChecks that will end:\n{states}\n"
+        "Every team member is told, pending task and deadline reminders are withdrawn; "
+        "a new draw needs a new freeze.",
+    ),
+    "draw.void_state": ("  {state}：{n}", "  {state}: {n}"),
+    "draw.void_nothing": ("  （没有检查任务）", "  (no checks)"),
+    "button.void_go": ("确认作废", "Void it"),
+    "draw.void_handed_in": (
+        "抽取 {id} 已有 {n} 份检查记录提交、审核或公示，不能作废。"
+        "可用 /cancel_task 取消尚未完成的单个任务，或用 /substitute 更换检查人员。",
+        "Draw {id} has {n} record(s) submitted, approved or published and cannot be voided. "
+        "Cancel single unfinished checks with /cancel_task, or replace inspectors with "
+        "/substitute.",
+    ),
+    "draw.task_voided": (
+        "抽取作废通知：您对 {enterprise} 的检查任务（任务 {id}，计划“{plan}”）已取消，"
+        "原因：{reason}。请勿前往检查。",
+        "Draw voided: your check of {enterprise} (task {id}, plan {plan}) is cancelled: "
+        "{reason}. Do not go.",
+    ),
+    "cancel_task.usage": (
+        "用法：/cancel_task 任务编号 理由（理由 2 至 500 字）",
+        "Usage: /cancel_task TASK_ID reason (2 to 500 characters)",
+    ),
+    "task.cancel_reason": (
+        "取消必须写明理由（2 至 500 字）：/cancel_task 任务编号 理由",
+        "A reason (2 to 500 characters) is required: /cancel_task TASK_ID reason",
+    ),
+    "task.already_cancelled": ("任务 {id} 已取消。", "Task {id} is already cancelled."),
+    "task.cancel_not_final": (
+        "任务 {id} 所属的抽取已作废或未完成，不能取消。",
+        "Task {id} does not belong to a final draw; it cannot be cancelled.",
+    ),
+    "task.cancel_handed_in": (
+        "任务 {id} 的检查记录已提交、审核或公示，不能取消；请在审核中处理。",
+        "The record of task {id} was submitted, approved or published; it cannot be "
+        "cancelled. Handle it in the review.",
+    ),
+    "task.cancelled": (
+        "任务取消通知：您对 {enterprise} 的检查任务（任务 {id}，计划“{plan}”）已取消，"
+        "原因：{reason}。已填写的记录会保留。",
+        "Check cancelled: your check of {enterprise} (task {id}, plan {plan}) is "
+        "cancelled: {reason}. What was recorded is kept.",
+    ),
+    "cancel_task.done": (
+        "任务 {id} 已取消，检查组成员已收到通知，已填写的记录保留。",
+        "Task {id} is cancelled; its team is told and any record is kept.",
+    ),
+    "task.cancel_announcement": (
+        "【检查任务取消公告】抽取 {id} 中对 {enterprise} 的检查已取消，理由：{reason}。",
+        "[Check cancelled] The check of {enterprise} in draw {id} is cancelled: {reason}.",
+    ),
+    "sub.usage": (
+        "用法：/substitute 任务编号 执法证号或姓名 理由（理由以 病假、离职、回避 或 其他 开头）",
+        "Usage: /substitute TASK_ID CERT_OR_NAME reason (starting with sick, left, "
+        "recusal or other)",
+    ),
+    "sub.reason": (
+        "更换必须写明理由（2 至 500 字），以 病假、离职、回避 或 其他 开头。",
+        "A reason (2 to 500 characters) is required, starting with sick, left, recusal or other.",
+    ),
+    "sub.not_live": (
+        "任务 {id} 已取消、已作废、未组成检查组或已提交，不能更换人员。",
+        "Task {id} is cancelled, void, without a team or handed in; its team cannot change.",
+    ),
+    "sub.record_entered": (
+        "任务 {id} 的检查记录已开始填报，不能再更换人员。",
+        "The record of task {id} has been started; its team can no longer change.",
+    ),
+    "sub.not_member": (
+        "{who} 不是任务 {id} 检查组的成员。",
+        "{who} is not in the team of task {id}.",
+    ),
+    "sub.no_candidate": (
+        "没有人可以替换任务 {id} 中的 {who}：同部门、无回避、未达任务上限的人员已用尽。"
+        "可以保留原检查组，或用 /cancel_task 取消该任务。",
+        "Nobody can replace {who} in task {id}: no one of the same department, without a "
+        "recusal and under the load cap is left. Keep the team, or cancel the check with "
+        "/cancel_task.",
+    ),
+    "sub.done": (
+        "已更换（修订 {seq}）：任务 {id} 中 {removed_name}（{removed}）由 {added_name}（{added}）"
+        "替换。替换人按公开排序产生，可用 /verify 复核。",
+        "Done (amendment {seq}): in task {id}, {removed_name} ({removed}) is replaced by "
+        "{added_name} ({added}), chosen by the published ranking; /verify re-checks it.",
+    ),
+    "sub.removed_notice": (
+        "人员调整通知：您不再参加对 {enterprise} 的检查（任务 {id}，计划“{plan}”），"
+        "原因：{reason}。",
+        "Team change: you no longer take part in the check of {enterprise} (task {id}, "
+        "plan {plan}): {reason}.",
+    ),
+    "sub.team_notice": (
+        "检查组调整通知：对 {enterprise} 的检查（任务 {id}，计划“{plan}”）中，"
+        "{removed} 由 {added} 替换。",
+        "Team change: in the check of {enterprise} (task {id}, plan {plan}), {removed} is "
+        "replaced by {added}.",
+    ),
+    "sub.announced": (
+        "【检查人员调整公告】抽取 {id} 修订 {seq}：{enterprise} 检查组中 {removed} 由 {added} "
+        "替换，理由：{reason}。发送 /verify {id} 可复核。",
+        "[Team change] Draw {id}, amendment {seq}: in the team for {enterprise}, {removed} "
+        "is replaced by {added}: {reason}. Re-check with /verify {id}.",
+    ),
+    "sub.proposed_recusal": (
+        "需要更换人员：{name}（{cert}）与任务 {id}（{enterprise}）新增了回避关系。"
+        "点击按钮按公开排序更换，或发送 /substitute {id} {cert} 回避。",
+        "A substitution is due: {name} ({cert}) now has a recusal for task {id} "
+        "({enterprise}). Press the button to replace them by the ranking, or send "
+        "/substitute {id} {cert} recusal.",
+    ),
+    "sub.proposed_left": (
+        "需要更换人员：任务 {id}（{enterprise}）的 {name}（{cert}）已离岗。"
+        "点击按钮按公开排序更换，或发送 /substitute {id} {cert} 离职。",
+        "A substitution is due: {name} ({cert}) of task {id} ({enterprise}) has left. "
+        "Press the button to replace them by the ranking, or send /substitute {id} {cert} "
+        "left.",
+    ),
+    "sub.proposed_on_leave": (
+        "需要更换人员：任务 {id}（{enterprise}）的 {name}（{cert}）正在休假。"
+        "点击按钮按公开排序更换，或发送 /substitute {id} {cert} 其他 休假。",
+        "A substitution is due: {name} ({cert}) of task {id} ({enterprise}) is on leave. "
+        "Press the button to replace them by the ranking, or send /substitute {id} {cert} "
+        "other on leave.",
+    ),
+    "sub.proposed_cert_expired": (
+        "需要更换人员：任务 {id}（{enterprise}）的 {name}（{cert}）执法证在检查结束前到期。"
+        "点击按钮按公开排序更换，或发送 /substitute {id} {cert} 其他 证件到期。",
+        "A substitution is due: the certificate of {name} ({cert}) of task {id} "
+        "({enterprise}) ends before the check does. Press the button to replace them by the "
+        "ranking, or send /substitute {id} {cert} other certificate.",
+    ),
+    "sub.button_do": ("按公开排序更换", "Replace by the ranking"),
+    "supp.usage": ("用法：/supplement 抽取编号", "Usage: /supplement DRAW_ID"),
+    "supp.not_final": (
+        "抽取 {id} 不是已完成的抽取，不能补充抽取。",
+        "Draw {id} is not final; it cannot be supplemented.",
+    ),
+    "supp.none_short": (
+        "抽取 {id} 没有可补充的检查组（缺员且记录尚未填报的）。",
+        "Draw {id} has no team to fill (short, with no record started).",
+    ),
+    "supp.already_frozen": (
+        "抽取 {id} 已有一次冻结的补充抽取，发送 /supplement {id} 完成它。",
+        "Draw {id} already has a frozen supplementary draw; send /supplement {id} to finish it.",
+    ),
+    "supp.not_frozen": (
+        "抽取 {id} 没有待完成的补充抽取。",
+        "Draw {id} has no frozen supplementary draw.",
+    ),
+    "supp.preview": (
+        "补充抽取（抽取 {id}）：缺员的检查组 {short} 个，未组成的 {unformed} 个。\n"
+        "目前可抽执法人员 {officers} 人，专家 {experts} 人。\n"
+        "先冻结人员名单并公布新种子的承诺，再按同一规则只补缺员的检查组；抽中的企业不变。",
+        "Supplementary draw (draw {id}): {short} team(s) short, {unformed} without a team.\n"
+        "Eligible now: {officers} officer(s), {experts} expert(s).\n"
+        "The inspector list is frozen and a new seed's commitment published first; then the "
+        "short teams alone are filled by the same rule. The enterprises drawn do not change.",
+    ),
+    "supp.frozen": (
+        "【补充抽取冻结公告】抽取 {id}\n检查人员名单哈希：{snapshot}（{count} 人）\n"
+        "新种子承诺：{commitment}\n补充抽取完成后将公布种子，任何人都可复核。",
+        "[Supplementary draw freeze notice] Draw {id}\nInspector list hash: {snapshot} "
+        "({count})\nNew seed commitment: {commitment}\nThe seed is revealed once the teams "
+        "are filled, so that anyone can re-check it.",
+    ),
+    "supp.left_frozen": (
+        "已退出。补充抽取的名单已冻结，发送 /supplement {id} 继续（种子已承诺，不会改变）。",
+        "Left. The supplementary draw stays frozen; send /supplement {id} to finish it "
+        "(the committed seed stays).",
+    ),
+    "supp.formed": (
+        "【补充抽取公告】抽取 {id} 修订 {seq}：补足检查组 {filled} 个，仍缺员 {short} 个。\n"
+        "种子：{seed}\n盐值：{salt}\n发送 /verify {id} 或运行 tools/verify_draw.py 可复核。",
+        "[Supplementary draw] Draw {id}, amendment {seq}: {filled} team(s) filled, {short} "
+        "still short.\nSeed: {seed}\nSalt: {salt}\nRe-check with /verify {id} or "
+        "tools/verify_draw.py.",
+    ),
+    "supp.result_head": (
+        "补充抽取完成（抽取 {id}，修订 {seq}）：",
+        "Supplementary draw done (draw {id}, amendment {seq}):",
+    ),
+    "supp.nothing_filled": ("  （没有需要补充的检查组）", "  (no team needed filling)"),
+}
+
+TEXTS: dict[str, tuple[str, str]] = {**_PLAN_AND_DRAW, **_AMEND}

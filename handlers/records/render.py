@@ -44,7 +44,7 @@ def category_name(ctx: Ctx, category: ResultCategory) -> str:
 
 def status_text(ctx: Ctx, task: TaskView) -> str:
     """The state of a task: the record's status once started, else the assignment's."""
-    if task.status in ("void", "unstaffed") or task.result_id is None:
+    if task.status in ("void", "unstaffed", "cancelled") or task.result_id is None:
         return ctx.t(f"astatus.{task.status}")
     return ctx.t(f"status.{task.result_status}")
 

@@ -12,6 +12,7 @@ from services.common.errors import InvalidInput
 from services.common.numbers import MAX_ID, read_int
 from services.draw.plans import get_plan
 from services.records import task_views, tasks
+from services.records.task_views import TaskView
 
 INSPECTOR = roles("inspector")
 COORD = roles("coordinator")
@@ -37,7 +38,7 @@ async def _page(ctx: Ctx, number: int) -> Reply:
     if not page.total:
         return ctx.reply("task.none")
     lines = [ctx.t("task.head", page=page.page, pages=page.pages, total=page.total)]
-    lines += [render.task_text(ctx, task) for task in page.tasks]
+    lines += [_task_text(ctx, task) for task in page.tasks]
     rows: list[tuple[Button, ...]] = [
         (
             ctx.button(
@@ -59,6 +60,13 @@ async def _page(ctx: Ctx, number: int) -> Reply:
     return Reply("\n".join(lines)).with_buttons(*rows)
 
 
+def _task_text(ctx: Ctx, task: TaskView) -> str:
+    text = render.task_text(ctx, task)
+    if task.status == "cancelled":
+        text += "\n" + ctx.t("task.cancelled_line", reason=task.cancel_reason or "-")
+    return text
+
+
 async def task_button(ctx: Ctx, args: list[str]) -> list[Reply]:
     """`task:p:N`: another page of the task list."""
     if len(args) == 2 and args[0] == "p":
@@ -75,12 +83,17 @@ async def progress_command(ctx: Ctx, args: list[str]) -> list[Reply]:
     views = await tasks.plan_progress(ctx.session, ctx.user, plan_id)
     if not views:
         return [ctx.reply("progress.none", id=plan_id)]
-    counts = Counter(v.result_status for v in views if v.status not in ("void", "unstaffed"))
-    summary = ctx.t("list.sep").join(
+    counts = Counter(v.result_status for v in views if v.status not in task_views.NO_WORK)
+    parts = [
         ctx.t("progress.count", status=ctx.t(f"status.{s}"), n=counts[s])
         for s in STATUS_ORDER
         if counts[s]
-    )
+    ]
+    ended = Counter(v.status for v in views if v.status in ("unstaffed", "cancelled"))
+    parts += [
+        ctx.t("progress.count", status=ctx.t(f"astatus.{s}"), n=n) for s, n in sorted(ended.items())
+    ]
+    summary = ctx.t("list.sep").join(parts)
     lines = [ctx.t("progress.head", id=plan.id, name=plan.name, total=len(views), counts=summary)]
     for n, view in enumerate(views, start=1):
         due = ctx.t("progress.due", date=view.publish_due) if view.publish_due else ""

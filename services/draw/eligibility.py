@@ -10,11 +10,22 @@ from datetime import timedelta
 from itertools import chain, compress
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, not_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, not_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from models import Department, Enterprise, Inspector, Item, ItemDepartment, Plan, PlanItem, Recusal
+from models import (
+    Assignment,
+    Department,
+    Draw,
+    Enterprise,
+    Inspector,
+    Item,
+    ItemDepartment,
+    Plan,
+    PlanItem,
+    Recusal,
+)
 from services.draw.engine import RISK_CLASSES, InspectorIn
 
 # Eligible enterprises as the database hands them over: one string per risk class of lines
@@ -139,7 +150,31 @@ def _rules(plan: Plan, types: set[str | None]) -> list[tuple[str, ColumnElement[
         rules.append(("no_item", text(Enterprise.object_type).not_in(specific)))
     recent = func.coalesce(Enterprise.last_checked_on > cutoff, False)
     rules.append(("recently_checked", recent))
+    if not plan.allow_overlap:
+        rules.append(("in_open_plan", Enterprise.id.in_(_in_overlapping_plans(plan))))
     return rules
+
+
+def _in_overlapping_plans(plan: Plan) -> Select[Any]:
+    """Enterprises drawn by another plan whose check window overlaps this plan's.
+
+    Their check is under way (a submitted one also sets the last check date): drawing
+    them again would send two teams through one door. An uncorrelated subquery, computed
+    once, so that the scan over the whole directory stays one pass.
+    """
+    other = aliased(Plan)
+    return (
+        select(Assignment.enterprise_id)
+        .join(Draw, Draw.id == Assignment.draw_id)
+        .join(other, other.id == Assignment.plan_id)
+        .where(
+            Draw.status == "final",
+            Assignment.plan_id != plan.id,
+            Assignment.status != "cancelled",
+            other.check_start <= plan.check_end,
+            other.check_end >= plan.check_start,
+        )
+    )
 
 
 async def compute(session: AsyncSession, plan: Plan, *, locked: bool = False) -> Eligibility:

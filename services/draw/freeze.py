@@ -79,6 +79,10 @@ def _preview(
     total, drawn = sum(populations.values()), sum(ks.values())
     if total and drawn * 100 < total * LOW_RATIO_PERCENT:
         warnings.append(("draw.warn_low_ratio", {"drawn": drawn, "total": total}))
+    competing = elig.enterprise_exclusions.get("in_open_plan", 0)
+    if competing:
+        # Joint items of several departments for one enterprise belong in one plan.
+        warnings.append(("draw.warn_competing", {"count": competing}))
     needed = drawn * plan.team_size
     capacity = sum(officers.values()) * plan.load_cap
     if needed > capacity:

@@ -38,6 +38,7 @@ class PlanSpec(BaseModel):
     experts_per_team: int = Field(default=0, ge=0, le=5)
     load_cap: int = Field(default=1, ge=1, le=100)
     recent_window_days: int = Field(default=365, ge=0, le=3650)
+    allow_overlap: bool = False
 
     @field_validator("ratios")
     @classmethod
@@ -103,6 +104,7 @@ async def create_plan(
         experts_per_team=spec.experts_per_team,
         load_cap=spec.load_cap,
         recent_window_days=spec.recent_window_days,
+        allow_overlap=spec.allow_overlap,
         check_start=spec.check_start,
         check_end=spec.check_end,
         created_by=None if actor is None else actor.user_id,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Draw, Plan
+from models import Assignment, Draw, Plan
+from models.plans import DrawAmendment
 from services.common.errors import Conflict
 from services.common.rows import existing
 from services.draw import snapshot
 from services.draw.engine import DrawOutcome, EnterpriseIn, TeamOut
 from services.draw.freeze import engine_params
+from services.draw.roster import done_amendments
 from services.draw.run import teams_of
 from services.draw.verify import build_record, verify_record
 
@@ -26,20 +29,10 @@ async def export_record(session: AsyncSession, draw_id: int) -> dict[str, Any]:
     assert plan is not None
     elig = snapshot.unpack(draw.snapshot_blob)
     enterprises = [EnterpriseIn(code, risk, depts) for code, risk, depts in elig.enterprises()]
-    teams = await teams_of(session, draw_id)
-    ranks = await _ranks(session, draw_id)
+    amendments = await done_amendments(session, draw_id)
     outcome = DrawOutcome(
         {c: (v["population"], v["k"]) for c, v in draw.strata.items()},
-        tuple(
-            TeamOut(
-                t.credit_code,
-                bytes.fromhex(ranks[t.position]),
-                tuple(cert for _, cert, _ in t.members),
-                next((cert for name, cert, _ in t.members if name == t.lead), None),
-                tuple(t.shortfalls),
-            )
-            for t in teams
-        ),
+        await _as_drawn(session, draw_id, amendments),
     )
     record = build_record(
         draw_id=draw.id,
@@ -54,6 +47,7 @@ async def export_record(session: AsyncSession, draw_id: int) -> dict[str, Any]:
         seed=bytes.fromhex(draw.seed_hex),
         salt=draw.salt or "",
         outcome=outcome,
+        amendments=[a.entry for a in amendments],
     )
     record["status"] = draw.status
     if draw.status == "voided":
@@ -61,15 +55,41 @@ async def export_record(session: AsyncSession, draw_id: int) -> dict[str, Any]:
     return record
 
 
-async def _ranks(session: AsyncSession, draw_id: int) -> dict[int, str]:
-    from sqlalchemy import select
-
-    from models import Assignment
-
-    rows = await session.execute(
-        select(Assignment.position, Assignment.rank_hex).where(Assignment.draw_id == draw_id)
+async def _as_drawn(
+    session: AsyncSession, draw_id: int, amendments: list[DrawAmendment]
+) -> tuple[TeamOut, ...]:
+    """The teams as drawn: the stored ones with every amendment undone, latest first."""
+    teams = await teams_of(session, draw_id)
+    ranks = dict(
+        (
+            await session.execute(
+                select(Assignment.position, Assignment.rank_hex).where(
+                    Assignment.draw_id == draw_id
+                )
+            )
+        ).all()
     )
-    return {position: rank for position, rank in rows}
+    state = {
+        t.credit_code: (
+            [cert for _, cert, _ in t.members],
+            next((cert for name, cert, _ in t.members if name == t.lead), None),
+            list(t.shortfalls),
+        )
+        for t in teams
+    }
+    for amendment in reversed(amendments):
+        for code, was in amendment.before.items():
+            state[code] = (was["team"], was["team"][0] if was["team"] else None, was["shortfalls"])
+    return tuple(
+        TeamOut(
+            t.credit_code,
+            bytes.fromhex(ranks[t.position]),
+            tuple(state[t.credit_code][0]),
+            state[t.credit_code][1],
+            tuple(state[t.credit_code][2]),
+        )
+        for t in teams
+    )
 
 
 def verify(record: dict[str, Any]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Drawing a frozen plan, voiding a draw, and what a final draw looks like."""
+"""Drawing a frozen plan, and what a final draw looks like (voiding: services/draw/cancel)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Assignment, AssignmentMember, Draw, Enterprise, Inspector, Plan, User
+from services.accounts import reach
 from services.accounts.actors import Actor, audit_name, require_role
 from services.common import audit
 from services.common.errors import Conflict, InvalidInput
 from services.common.rows import existing
 from services.draw import snapshot
+from services.draw.cancel import void as void  # its old address, still used
 from services.draw.engine import RISK_CLASSES, TeamOut, draw_enterprises, draw_key, draw_teams
 from services.draw.freeze import Frozen, engine_params
 from services.draw.parallel import rank_in_two
@@ -78,6 +80,8 @@ async def execute(
             "short": sum(1 for t in teams if t.shortfalls),
         },
     )
+    # Officers without a user get one, so that their assignment waits for them to bind.
+    await reach.prepare_team(session, actor, draw.id, now)
     await _notify_members(session, draw, now)
     return draw
 
@@ -158,38 +162,6 @@ async def _notify_members(session: AsyncSession, draw: Draw, now: datetime) -> N
                 "end": plan.check_end.isoformat(),
             },
         )
-
-
-async def void(
-    session: AsyncSession, actor: Actor | None, draw_id: int, reason: str, now: datetime
-) -> Draw:
-    """Void a draw with a reason; its assignments end and the plan can be frozen anew."""
-    if actor is not None:
-        require_role(actor, "coordinator")
-    reason = reason.strip()
-    if len(reason) < 2:
-        raise InvalidInput("draw.void_reason")
-    draw = await _locked_draw(session, draw_id)
-    if draw.status == "voided":
-        raise Conflict("draw.already_voided", id=draw_id)
-    before = draw.status
-    draw.status, draw.voided_at, draw.void_reason = "voided", now, reason
-    draw.voided_by = None if actor is None else actor.user_id
-    await session.execute(
-        update(Assignment).where(Assignment.draw_id == draw_id).values(status="void")
-    )
-    await session.execute(update(Plan).where(Plan.id == draw.plan_id).values(status="draft"))
-    await audit.record(
-        session,
-        at=now,
-        actor=audit_name(actor),
-        action="draw.void",
-        object_type="draw",
-        object_id=draw_id,
-        before={"status": before},
-        after={"status": "voided", "reason": reason},
-    )
-    return draw
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ standard-library-only twin for third parties.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any
 
+from services.draw.amend import Roster
 from services.draw.engine import (
     ALGORITHM,
     RECORD_FORMAT,
@@ -21,9 +21,12 @@ from services.draw.engine import (
     EnterpriseIn,
     InspectorIn,
     commitment,
+    draw_key,
     run_draw,
     snapshot_hash,
 )
+from services.draw.replay import replay
+from services.draw.shape import HEX64, Malformed, optional, pairs, strings, take
 
 
 def build_record(
@@ -40,6 +43,7 @@ def build_record(
     seed: bytes,
     salt: str,
     outcome: DrawOutcome,
+    amendments: list[dict[str, Any]] | None = None,
 ) -> dict[str, object]:
     """The published JSON record of a draw (docs/draw-algorithm.md, section 4)."""
     ents = sorted(enterprises, key=lambda e: e.code)
@@ -84,40 +88,11 @@ def build_record(
             }
             for t in outcome.result
         ],
+        "amendments": list(amendments or []),
     }
 
 
-class _Malformed(Exception):
-    pass
-
-
-_T = TypeVar("_T")
-_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _RESULT_FIELDS = ("code", "rank", "team", "lead", "shortfalls")
-
-
-def _take(obj: object, key: str, kind: type[_T], where: str) -> _T:
-    if not isinstance(obj, Mapping):
-        raise _Malformed(f"{where} is not a JSON object")
-    if key not in obj:
-        raise _Malformed(f"{where} has no {key!r}")
-    value = obj[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _Malformed(f"{where}.{key} has the wrong type ({type(value).__name__})")
-    return value
-
-
-def _strings(obj: object, key: str, where: str) -> list[str]:
-    value = _take(obj, key, list, where)
-    if not all(isinstance(v, str) for v in value):
-        raise _Malformed(f"{where}.{key} is not a list of strings")
-    return value
-
-
-def _optional(obj: object, key: str, kind: type[_T], where: str) -> _T | None:
-    if isinstance(obj, Mapping) and key in obj and obj[key] is None:
-        return None
-    return _take(obj, key, kind, where)
 
 
 @dataclass(frozen=True)
@@ -134,77 +109,71 @@ class _Parsed:
 
 
 def _parse(record: object) -> _Parsed:
-    """Check the shape of a record and read it, or raise _Malformed."""
-    if _take(record, "format", str, "record") != RECORD_FORMAT:
-        raise _Malformed(f"format is not {RECORD_FORMAT!r}")
-    if _take(record, "algorithm", int, "record") != ALGORITHM:
-        raise _Malformed(f"unsupported algorithm (this verifier knows {ALGORITHM})")
-    _take(record, "draw_id", int, "record")
-    _take(record, "plan_id", int, "record")
-    _take(record, "plan_name", str, "record")
-    p = _take(record, "params", dict, "record")
-    _take(p, "check_start", str, "params")
-    _take(p, "check_end", str, "params")
+    """Check the shape of a record and read it, or raise Malformed."""
+    if take(record, "format", str, "record") != RECORD_FORMAT:
+        raise Malformed(f"format is not {RECORD_FORMAT!r}")
+    if take(record, "algorithm", int, "record") != ALGORITHM:
+        raise Malformed(f"unsupported algorithm (this verifier knows {ALGORITHM})")
+    take(record, "draw_id", int, "record")
+    take(record, "plan_id", int, "record")
+    take(record, "plan_name", str, "record")
+    p = take(record, "params", dict, "record")
+    take(p, "check_start", str, "params")
+    take(p, "check_end", str, "params")
     try:
         params = DrawParams(
-            ratios=_take(p, "ratios", dict, "params"),
-            min_count=_take(p, "min_count", int, "params"),
-            max_count=_optional(p, "max_count", int, "params"),
-            team_size=_take(p, "team_size", int, "params"),
-            experts_per_team=_take(p, "experts_per_team", int, "params"),
-            load_cap=_take(p, "load_cap", int, "params"),
+            ratios=take(p, "ratios", dict, "params"),
+            min_count=take(p, "min_count", int, "params"),
+            max_count=optional(p, "max_count", int, "params"),
+            team_size=take(p, "team_size", int, "params"),
+            experts_per_team=take(p, "experts_per_team", int, "params"),
+            load_cap=take(p, "load_cap", int, "params"),
         )
     except ValueError as exc:
-        raise _Malformed(f"params: {exc}") from exc
+        raise Malformed(f"params: {exc}") from exc
     enterprises = [
         EnterpriseIn(
-            _take(e, "code", str, f"enterprises[{n}]"),
-            _take(e, "risk", str, f"enterprises[{n}]"),
-            tuple(_strings(e, "departments", f"enterprises[{n}]")),
+            take(e, "code", str, f"enterprises[{n}]"),
+            take(e, "risk", str, f"enterprises[{n}]"),
+            tuple(strings(e, "departments", f"enterprises[{n}]")),
         )
-        for n, e in enumerate(_take(record, "enterprises", list, "record"))
+        for n, e in enumerate(take(record, "enterprises", list, "record"))
     ]
     inspectors = [
         InspectorIn(
-            _take(i, "cert", str, f"inspectors[{n}]"),
-            _take(i, "department", str, f"inspectors[{n}]"),
-            _take(i, "expert", bool, f"inspectors[{n}]"),
+            take(i, "cert", str, f"inspectors[{n}]"),
+            take(i, "department", str, f"inspectors[{n}]"),
+            take(i, "expert", bool, f"inspectors[{n}]"),
         )
-        for n, i in enumerate(_take(record, "inspectors", list, "record"))
+        for n, i in enumerate(take(record, "inspectors", list, "record"))
     ]
-    recusals = []
-    for n, pair in enumerate(_take(record, "recusals", list, "record")):
-        if not (
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
-        ):
-            raise _Malformed(f"recusals[{n}] is not a [cert, code] pair")
-        recusals.append((pair[0], pair[1]))
-    seed = _take(record, "seed", str, "record")
-    if not _HEX64.fullmatch(seed):
-        raise _Malformed("seed is not 64 hex digits")
+    recusals = pairs(record, "recusals", "record")
+    seed = take(record, "seed", str, "record")
+    if not HEX64.fullmatch(seed):
+        raise Malformed("seed is not 64 hex digits")
     published = {
-        name: _take(record, name, str, "record")
+        name: take(record, name, str, "record")
         for name in ("enterprise_snapshot", "inspector_snapshot", "commitment")
     }
-    strata = _take(record, "strata", dict, "record")
+    strata = take(record, "strata", dict, "record")
     counts = {
         c: (
-            _take(_take(strata, c, dict, "strata"), "population", int, f"strata.{c}"),
-            _take(strata[c], "k", int, f"strata.{c}"),
+            take(take(strata, c, dict, "strata"), "population", int, f"strata.{c}"),
+            take(strata[c], "k", int, f"strata.{c}"),
         )
         for c in RISK_CLASSES
     }
     result = [
         (
-            _take(t, "code", str, f"result[{n}]"),
-            _take(t, "rank", str, f"result[{n}]"),
-            _strings(t, "team", f"result[{n}]"),
-            _optional(t, "lead", str, f"result[{n}]"),
-            _strings(t, "shortfalls", f"result[{n}]"),
+            take(t, "code", str, f"result[{n}]"),
+            take(t, "rank", str, f"result[{n}]"),
+            strings(t, "team", f"result[{n}]"),
+            optional(t, "lead", str, f"result[{n}]"),
+            strings(t, "shortfalls", f"result[{n}]"),
         )
-        for n, t in enumerate(_take(record, "result", list, "record"))
+        for n, t in enumerate(take(record, "result", list, "record"))
     ]
-    salt = _take(record, "salt", str, "record")
+    salt = take(record, "salt", str, "record")
     return _Parsed(
         params,
         enterprises,
@@ -227,7 +196,7 @@ def verify_record(record: Mapping[str, object]) -> list[str]:
     try:
         r = _parse(record)
         outcome = run_draw(r.enterprises, r.inspectors, r.recusals, r.params, r.seed, r.salt)
-    except (_Malformed, ValueError) as exc:
+    except (Malformed, ValueError) as exc:
         return [f"malformed record: {exc}"]
     differences: list[str] = []
 
@@ -256,4 +225,17 @@ def verify_record(record: Mapping[str, object]) -> list[str]:
         want = (t.code, t.rank.hex(), list(t.team), t.lead, list(t.shortfalls)) if t else blank
         for name, h, w in zip(_RESULT_FIELDS, has, want, strict=True):
             check(f"result[{n}].{name}", h, w)
+    # Amendments (section 5) apply to the draw as recomputed; a record without any (every
+    # record made before they existed) has nothing more to check.
+    if "amendments" in record:
+        departments = {e.code: e.departments for e in r.enterprises}
+        roster = Roster.after_draw(
+            r.params,
+            departments,
+            outcome.result,
+            r.inspectors,
+            r.recusals,
+            draw_key(r.seed, r.salt),
+        )
+        differences += replay(roster, record["amendments"])
     return differences

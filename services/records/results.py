@@ -14,13 +14,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Assignment, InspectionResult, Plan, Problem, ResultCategory, ResultCategoryLink
+from models import (
+    Assignment,
+    Enterprise,
+    InspectionResult,
+    Plan,
+    Problem,
+    ResultCategory,
+    ResultCategoryLink,
+)
 from services.accounts.actors import Actor, audit_name
 from services.common import audit
+from services.common.calendar_store import calendar
+from services.common.clock import SHANGHAI
 from services.common.errors import Conflict, InvalidInput
 from services.common.rows import existing
 from services.records.publication import publication_due
@@ -122,7 +132,7 @@ async def open_record(
         status="draft",
         checked_on=today,
         started_at=now,
-        publish_due=publication_due(plan.check_end).day,
+        publish_due=publication_due(plan.check_end, calendar=await calendar(session)).day,
         version=1,
     )
     try:
@@ -266,9 +276,10 @@ async def submit(
     result.submitted_at = now
     result.submitted_by = None if actor is None else actor.user_id
     result.return_reason = None
-    result.publish_due = publication_due(plan.check_end).day
+    result.publish_due = publication_due(plan.check_end, calendar=await calendar(session)).day
     touch(result)
     assignment.status = "submitted"
+    checked_on = await _mark_checked(session, assignment.enterprise_id, result, now)
     await log_change(
         session,
         actor,
@@ -277,6 +288,28 @@ async def submit(
         result_id,
         now,
         before={"status": before},
-        after={"status": "awaiting_review", "categories": sorted(codes)},
+        after={
+            "status": "awaiting_review",
+            "categories": sorted(codes),
+            "checked_on": checked_on.isoformat(),
+        },
     )
     return result
+
+
+async def _mark_checked(
+    session: AsyncSession, enterprise_id: int, result: InspectionResult, now: datetime
+) -> date:
+    # A submitted check makes the enterprise "recently checked" for every later plan; a
+    # date already later (another check, an import) is never moved back.
+    checked_on = result.checked_on or now.astimezone(SHANGHAI).date()
+    await session.execute(
+        update(Enterprise)
+        .where(
+            Enterprise.id == enterprise_id,
+            or_(Enterprise.last_checked_on.is_(None), Enterprise.last_checked_on < checked_on),
+        )
+        .values(last_checked_on=checked_on)
+        .execution_options(synchronize_session=False)
+    )
+    return checked_on

@@ -43,6 +43,8 @@ from services.accounts.actors import Actor
 PAGE_SIZE = 3
 # Result statuses under which the team still has work to do.
 OPEN_RESULT = ("not_entered", "draft", "returned")
+# Assignments with no work for a team: no team formed, or the check called off.
+NO_WORK = ("void", "unstaffed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,12 @@ class TaskView:
     result_id: int | None
     result_status: str
     publish_due: date | None
+    cancel_reason: str | None = None
 
     @property
     def open(self) -> bool:
         """Whether the team still has to enter or fix the record."""
-        return self.status not in ("void", "unstaffed") and self.result_status in OPEN_RESULT
+        return self.status not in NO_WORK and self.result_status in OPEN_RESULT
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class TaskPage:
 def _open_first() -> ColumnElement[int]:
     # 0 while the team still has work to do, then 1; void ones last of all.
     return case(
-        (Assignment.status.in_(("void", "unstaffed")), 2),
+        (Assignment.status.in_(NO_WORK), 2),
         (or_(InspectionResult.id.is_(None), InspectionResult.status.in_(OPEN_RESULT)), 0),
         else_=1,
     )
@@ -109,12 +112,13 @@ def _detail_columns() -> tuple[Any, ...]:
         InspectionResult.id,
         InspectionResult.status,
         InspectionResult.publish_due,
+        Assignment.cancel_reason,
         Inspector.id,
         Inspector.name,
     )
 
 
-DETAILS = 14  # columns before the member's inspector id
+DETAILS = 15  # columns before the member's inspector id
 
 
 def _with_details(query: Select[Any]) -> Select[Any]:
@@ -180,7 +184,7 @@ class _Collected:
 
     def view(self, items: list[str] | None = None) -> TaskView:
         (aid, status, plan_id, plan_name, start, end, name, code, address, person, phone,
-         result_id, result_status, due) = self.details  # fmt: skip
+         result_id, result_status, due, cancel_reason) = self.details  # fmt: skip
         return TaskView(
             assignment_id=aid,
             plan_id=plan_id,
@@ -198,6 +202,7 @@ class _Collected:
             result_id=result_id,
             result_status="not_entered" if result_status is None else result_status,
             publish_due=due,
+            cancel_reason=cancel_reason,
         )
 
 

@@ -21,9 +21,23 @@ from models import (
 )
 from services.accounts.actors import Actor, audit_name, require_role
 from services.common import audit
-from services.common.errors import NotAllowed, NotFound
+from services.common.errors import Conflict, NotAllowed, NotFound
 from services.common.rows import existing
 from services.records.task_views import TaskView, views
+
+ENDED = ("cancelled", "void")  # assignment statuses of a check called off
+
+
+def builds_record(action: str) -> bool:
+    """Whether an action writes the check's record (reading it and following up orders
+    to correct or cases already issued do not)."""
+    if action == "record.view":
+        return False
+    return action.startswith(("record.", "problem.", "measure.")) or action in (
+        "notice.add",
+        "case.add",
+        "clue.add",
+    )
 
 
 class NotMember(NotAllowed):
@@ -55,14 +69,16 @@ async def require_member(
 ) -> Assignment:
     """The assignment, if the actor is in its team or in the office; else NotMember."""
     assignment = await existing(session, Assignment, assignment_id, "task.not_found")
-    if is_office(actor):
-        return assignment
-    assert actor is not None
-    if actor.inspector_id is not None and actor.inspector_id in await team_inspector_ids(
-        session, assignment_id
-    ):
-        return assignment
-    raise NotMember(assignment_id, action)
+    if not is_office(actor):
+        assert actor is not None
+        if actor.inspector_id is None or actor.inspector_id not in await team_inspector_ids(
+            session, assignment_id
+        ):
+            raise NotMember(assignment_id, action)
+    if assignment.status in ENDED and builds_record(action):
+        # A cancelled or voided check is kept to be read, never recorded on again.
+        raise Conflict("record.assignment_closed", id=assignment_id)
+    return assignment
 
 
 async def record_denial(
