@@ -22,6 +22,7 @@ class User(Base):
     login: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(8), default="zh")
+    # A deactivated user keeps their rows (the audit log names them) but cannot act.
     active: Mapped[bool] = mapped_column(default=True)
     inspector_id: Mapped[int | None] = mapped_column(ForeignKey("inspectors.id"), unique=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
@@ -49,6 +50,9 @@ class PlatformAccount(Base):
     external_id: Mapped[str] = mapped_column(String(128))
     chat_id: Mapped[str | None] = mapped_column(String(128))
     bound_at: Mapped[datetime]
+    # When the person last wrote through this account (kept to within a few minutes), so
+    # that a coordinator can tell a silent account from a working one (/people).
+    last_seen_at: Mapped[datetime | None]
 
 
 class InviteCode(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -26,23 +27,33 @@ def time_sensitive(kind: str) -> bool:
     return kind.startswith("remind.") or kind.startswith("summary.")
 
 
-async def _addresses(
-    session: AsyncSession, message: outbox.Claimed, platforms: set[str]
-) -> tuple[str, list[tuple[str, str]]]:
-    """The recipient's language and the (platform, chat) pairs we can reach now."""
+@dataclass(frozen=True)
+class Reach:
+    """The recipient's language, the (platform, chat) pairs we can reach now, and why not."""
+
+    lang: str
+    addresses: list[tuple[str, str]]
+    # "unbound": an active user with no chat account at all (the message waits for one);
+    # "inactive": a deactivated user (never sent).
+    gap: str | None = None
+
+
+async def _reach(session: AsyncSession, message: outbox.Claimed, platforms: set[str]) -> Reach:
     if message.recipient_user_id is None:
         if message.platform and message.chat_id and message.platform in platforms:
-            return "zh", [(message.platform, message.chat_id)]
-        return "zh", []
+            return Reach("zh", [(message.platform, message.chat_id)])
+        return Reach("zh", [])
     user = await session.get(User, message.recipient_user_id)
     if user is None or not user.active:
-        return "zh", []
-    accounts = await session.scalars(
-        select(PlatformAccount).where(PlatformAccount.user_id == user.id)
+        return Reach("zh", [], "inactive")
+    accounts = (
+        await session.scalars(select(PlatformAccount).where(PlatformAccount.user_id == user.id))
+    ).all()
+    return Reach(
+        user.language,
+        [(a.platform, a.chat_id or a.external_id) for a in accounts if a.platform in platforms],
+        None if accounts else "unbound",
     )
-    return user.language, [
-        (a.platform, a.chat_id or a.external_id) for a in accounts if a.platform in platforms
-    ]
 
 
 async def render(
@@ -100,29 +111,62 @@ async def deliver_due(
     sent = 0
     for message in claimed:
         if time_sensitive(message.kind) and message.due_at < clock.now() - grace:
-            await _missed(sessions, message, clock)
+            if message.waited:
+                # Its recipient bound an account too late for it: the coordinator saw it
+                # waiting in /outbox already, so no second notice about it.
+                async with unit_of_work(sessions) as session:
+                    await outbox.mark_missed(session, message.id, clock.now(), "bound too late")
+            else:
+                await _missed(sessions, message, clock)
             continue
         async with unit_of_work(sessions, write=False) as session:
-            lang, addresses = await _addresses(session, message, set(transports))
-            replies = await render(session, message, lang, clock) if addresses else []
-        error = None if addresses else "no reachable account"
-        if addresses:
-            # Committed before the platform is called: a send cut short by a crash is then
-            # known as such, and settled as "unknown" instead of being sent twice.
+            reach = await _reach(session, message, set(transports))
+            replies = await render(session, message, reach.lang, clock) if reach.addresses else []
+        if reach.gap is not None:
             async with unit_of_work(sessions) as session:
-                await outbox.mark_sending(session, message.id, clock.now())
-        for platform, chat_id in addresses:
-            try:
-                await transports[platform].send(chat_id, replies)
-            except Exception as exc:  # a transport failure is retried, never lost
-                log.warning("outbox %s to %s failed: %s", message.id, platform, exc)
-                error = f"{platform}: {exc}"
-        async with unit_of_work(sessions) as session:
-            if error is None:
-                await outbox.mark_sent(session, message.id, clock.now())
-                sent += 1
-            else:
-                await outbox.mark_failed(
-                    session, message.id, error=error, attempts=message.attempts, now=clock.now()
-                )
+                if reach.gap == "unbound":
+                    await outbox.mark_waiting(session, message.id)
+                else:
+                    await outbox.mark_failed(
+                        session,
+                        message.id,
+                        error="recipient deactivated",
+                        attempts=message.attempts,
+                        now=clock.now(),
+                        permanent=True,
+                    )
+            continue
+        if await _send(sessions, transports, message, reach.addresses, replies, clock):
+            sent += 1
     return sent
+
+
+async def _send(
+    sessions: async_sessionmaker[AsyncSession],
+    transports: Mapping[str, Transport],
+    message: outbox.Claimed,
+    addresses: list[tuple[str, str]],
+    replies: list[Reply],
+    clock: Clock,
+) -> bool:
+    """Send one message to every address; True when it reached them all."""
+    error = None if addresses else "no reachable account"
+    if addresses:
+        # Committed before the platform is called: a send cut short by a crash is then
+        # known as such, and settled as "unknown" instead of being sent twice.
+        async with unit_of_work(sessions) as session:
+            await outbox.mark_sending(session, message.id, clock.now())
+    for platform, chat_id in addresses:
+        try:
+            await transports[platform].send(chat_id, replies)
+        except Exception as exc:  # a transport failure is retried, never lost
+            log.warning("outbox %s to %s failed: %s", message.id, platform, exc)
+            error = f"{platform}: {exc}"
+    async with unit_of_work(sessions) as session:
+        if error is None:
+            await outbox.mark_sent(session, message.id, clock.now())
+            return True
+        await outbox.mark_failed(
+            session, message.id, error=error, attempts=message.attempts, now=clock.now()
+        )
+    return False

@@ -57,5 +57,40 @@ def test_unknown_login_exits_with_error(tmp_path: Path) -> None:
 def test_help_lists_subcommands(tmp_path: Path) -> None:
     run = _jointcheck(tmp_path, "--help")
     assert run.returncode == 0
-    for sub in ("run", "console", "db", "demo", "audit", "invite"):
+    for sub in ("run", "console", "db", "demo", "audit", "invite", "user"):
         assert sub in run.stdout
+
+
+def test_a_coordinator_added_to_an_empty_database_reaches_help_in_the_console(
+    tmp_path: Path,
+) -> None:
+    added = _jointcheck(
+        tmp_path, "user", "add", "--login", "li", "--name", "李协调", "--role", "coordinator"
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.splitlines()[-1] == "li"
+    run = _jointcheck(tmp_path, "console", "--as", "li", stdin="/help\n")
+    assert run.returncode == 0, run.stderr
+    assert "/draw - " in run.stdout and "/outbox - " in run.stdout
+    assert "/invite - " not in run.stdout  # admins only
+
+
+def test_a_stranger_binds_in_the_console_with_an_invite_code(tmp_path: Path) -> None:
+    _jointcheck(tmp_path, "user", "add", "--login", "wang", "--name", "王局长", "--role", "leader")
+    invite = _jointcheck(tmp_path, "invite", "--role", "leader", "--login", "wang")
+    assert invite.returncode == 0, invite.stderr
+    code = invite.stdout.splitlines()[-1]
+    run = _jointcheck(tmp_path, "console", "--new", stdin=f"/whoami\n/bind {code}\n/whoami\n")
+    assert run.returncode == 0, run.stderr
+    before, after = run.stdout.split(f"/bind {code}")
+    assert "还没有绑定账号" in before
+    assert "绑定成功，王局长" in after and "登录名：wang" in after and "角色：领导" in after
+
+
+def test_a_refused_user_add_is_one_sentence_without_traceback(tmp_path: Path) -> None:
+    run = _jointcheck(tmp_path, "user", "add", "--login", "li", "--name", "李", "--role", "boss")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines()[-1] == (
+        "未知角色：boss。可选角色：admin, coordinator, inspector, leader。 / "
+        "Unknown role: boss. The roles are: admin, coordinator, inspector, leader."
+    )

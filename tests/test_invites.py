@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from handlers.core.db import unit_of_work
 from handlers.core.model import Incoming
 from services.accounts import invites
@@ -60,3 +62,33 @@ async def test_deactivated_inspector_loses_access_at_once(app) -> None:
             update(Inspector).where(Inspector.cert_no == "6302010002").values(status="left")
         )
     assert "已停用" in texts(await app.core.handle(_tg("505", "/whoami")))
+
+
+async def test_an_admin_invites_a_staff_member_by_login_in_chat(app) -> None:
+    from services.accounts import staff
+    from tests.helpers import console_account, say
+
+    async with unit_of_work(app.sessions) as session:
+        for login, role in (("it", "admin"), ("li", "coordinator")):
+            new = staff.NewUser(login=login, name=login.upper(), role=role)
+            await staff.add_user(session, None, new, app.clock.now())
+    await console_account(app, "it")
+    reply = texts(await say(app, "it", "/invite 联席办协调员 li"))
+    code = reply.split("/bind ")[1].split()[0]
+    assert "绑定成功，LI" in texts(await app.core.handle(_tg("506", f"/bind {code}")))
+    assert "联席办协调员" in texts(await app.core.handle(_tg("506", "/whoami")))
+
+
+async def test_no_invite_for_a_deactivated_user(app) -> None:
+    from services.accounts import staff
+    from services.common.errors import Conflict
+    from tests.helpers import row_counts
+
+    await load_demo(app)
+    async with unit_of_work(app.sessions) as session:
+        await staff.deactivate(session, None, "leader", app.clock.now())
+    before = await row_counts(app)
+    with pytest.raises(Conflict) as refused:
+        await _invite(app, login="leader")
+    assert refused.value.key == "invite.inactive_user"
+    assert await row_counts(app) == before

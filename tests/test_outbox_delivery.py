@@ -158,3 +158,25 @@ async def test_an_interrupted_send_is_listed_by_outbox(app) -> None:
     app.clock.advance(timedelta(minutes=11))
     await deliver_due(app.sessions, {"console": FakeTransport()}, app.clock, "w1")
     assert "发送中断" in texts(await say(app, "coord", "/outbox"))
+
+
+async def test_a_message_to_a_deactivated_user_fails_at_once(app) -> None:
+    from sqlalchemy import func, update
+
+    from models import User
+
+    await _drawn(app)
+    async with unit_of_work(app.sessions) as session:
+        user_id = await session.scalar(select(func.min(OutboxMessage.recipient_user_id)))
+        await session.execute(update(User).where(User.id == user_id).values(active=False))
+    await deliver_due(app.sessions, {"console": FakeTransport()}, app.clock, "w1")
+    async with unit_of_work(app.sessions, write=False) as session:
+        rows = (
+            await session.execute(
+                select(OutboxMessage.status, OutboxMessage.last_error).where(
+                    OutboxMessage.recipient_user_id == user_id
+                )
+            )
+        ).all()
+    # Not retried five times: nobody can read it.
+    assert rows and set(rows) == {("failed", "recipient deactivated")}

@@ -1,1 +1,1 @@
-"""Chat basics and accounts: /start, /help, /cancel, /whoami, /lang, /bind and /invite."""
+"""Chat basics and accounts: /start, /help, /cancel, /whoami, /lang, /bind, /invite, /people."""

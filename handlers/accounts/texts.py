@@ -1,4 +1,4 @@
-"""Texts of the chat basics: /start, /help, /cancel, /whoami, /lang, /bind and /invite."""
+"""Texts of accounts: /start, /help, /cancel, /whoami, /lang, /bind, /invite, /people, users."""
 
 TEXTS: dict[str, tuple[str, str]] = {
     "start.welcome": (
@@ -83,5 +83,89 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Valid until {expires} (Beijing time), single use.\n"
         "Ask them to send this in a private chat with the bot:\n/bind {code}\n"
         "The code is shown only once; pass it on in person or by phone, never in a group.",
+    ),
+    "invite.inactive_user": (
+        "用户 {login} 已停用，不能为其生成邀请码。",
+        "User {login} is deactivated; no invite code can be issued for them.",
+    ),
+    "user.bad_login": (
+        "登录名 {login} 不可用：只能使用字母、数字和 . _ -，以字母或数字开头，最多 64 个字符。",
+        "The login {login} cannot be used: letters, digits and . _ - only, starting with a "
+        "letter or digit, at most 64 characters.",
+    ),
+    "user.bad_name": (
+        "请填写姓名（最多 {limit} 个字）。",
+        "Give the person's name (at most {limit} characters).",
+    ),
+    "user.bad_role": (
+        "未知角色：{role}。可选角色：{roles}。",
+        "Unknown role: {role}. The roles are: {roles}.",
+    ),
+    "user.cert_required": (
+        "检查人员须用 --cert 指定名录库中的执法证号；办公室人员和领导不需要执法证号。",
+        "An inspector needs --cert, the certificate number in the inspector directory; "
+        "office staff and leaders need none.",
+    ),
+    "user.login_taken": ("登录名 {login} 已被使用。", "The login {login} is already taken."),
+    "user.no_department": ("没有代码为 {code} 的部门。", "No department with code {code}."),
+    "user.no_inspector": (
+        "名录库中没有在职的执法证号 {cert}。",
+        "No active inspector with certificate {cert} in the directory.",
+    ),
+    "user.cert_taken": (
+        "执法证号 {cert} 已关联用户 {login}。",
+        "Certificate {cert} is already linked to user {login}.",
+    ),
+    "user.department_mismatch": (
+        "所填部门与名录库中执法证号 {cert} 的部门不一致。",
+        "The department given differs from the directory's department of certificate {cert}.",
+    ),
+    "user.not_found": ("没有登录名为 {login} 的用户。", "No user with login {login}."),
+    "user.already_inactive": ("用户 {login} 已停用。", "User {login} is already deactivated."),
+    "reach.unbound": (
+        "抽取结果（第 {draw} 号，{plan}）中有 {count} 名检查人员尚未绑定账号，"
+        "他们的任务通知将在绑定后送达：\n{members}\n"
+        "请管理员用 /invite inspector 执法证号 为其生成邀请码；发送 /outbox 查看等待中的消息。",
+        "{count} team members of draw {draw} ({plan}) have no bound account yet; their "
+        "assignments are delivered once they bind:\n{members}\n"
+        "An admin issues their codes with /invite inspector CERT; /outbox lists what waits.",
+    ),
+    "cmd.people": (
+        "查看人员账号绑定情况（/people [unbound]）",
+        "Who has an account, where, last seen (/people [unbound])",
+    ),
+    "people.usage": (
+        "用法：/people 或 /people unbound（只看未绑定的人员）",
+        "Usage: /people, or /people unbound (only those without an account)",
+    ),
+    "people.none": (
+        "名录库和用户中还没有人员。",
+        "There is nobody in the directory or among the users yet.",
+    ),
+    "people.head": (
+        "人员与账号：共 {total} 人，已绑定 {bound} 人（未绑定的列在前面）：",
+        "People and accounts: {total} in all, {bound} bound (the unbound first):",
+    ),
+    "people.line": (
+        "{name}｜{department}｜{who}｜{state}",
+        "{name} | {department} | {who} | {state}",
+    ),
+    "people.bound": ("{platforms}，最近活动 {seen}", "{platforms}, last seen {seen}"),
+    "people.never": ("无记录", "never"),
+    "people.unbound": ("未绑定（用户 {login}）", "not bound (user {login})"),
+    "people.no_user": ("未绑定（尚无用户）", "not bound (no user yet)"),
+    "people.inactive": ("已停用", "deactivated"),
+    "people.more": ("……另有 {count} 人未列出。", "... and {count} more."),
+    "people.hint": (
+        "未绑定的人员收不到通知；管理员可用 /invite 角色 执法证号或登录名 生成邀请码。",
+        "Unbound people receive no messages; an admin issues a code with "
+        "/invite ROLE CERT_OR_LOGIN.",
+    ),
+    "platform.console": ("控制台", "console"),
+    "platform.telegram": ("Telegram", "Telegram"),
+    "platform.wecom": ("企业微信", "WeCom"),
+    "console.new_banner": (
+        "联合抽查助手 控制台（尚未绑定）。请发送 /bind 邀请码 绑定账号；Ctrl-D 退出。",
+        "JointCheck console (not bound yet). Send /bind CODE to bind your account; Ctrl-D quits.",
     ),
 }

@@ -13,11 +13,13 @@ from handlers.core.router import Command, Ctx, Router, roles
 from models import OutboxMessage
 from services.common.clock import local_text
 from services.common.numbers import read_int
+from services.messaging import outbox
 from services.reports import charts
 from services.reports import summary as reports
 from services.reports.summary import Figures, Period
 
 READERS = roles("leader", "coordinator")
+MAX_PEOPLE = 50  # of those waiting for an account; /people lists them all
 
 
 def _rate(lang: str, value: float | None) -> str:
@@ -80,7 +82,8 @@ async def report(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 
 async def failures(ctx: Ctx, _args: list[str]) -> list[Reply]:
-    """/outbox: messages not delivered, missed, or cut short while sending, with the reason."""
+    """/outbox: messages waiting for an account, by person; then those failed or missed."""
+    waiting = await outbox.waiting_by_person(ctx.session)
     rows = (
         await ctx.session.scalars(
             select(OutboxMessage)
@@ -89,9 +92,27 @@ async def failures(ctx: Ctx, _args: list[str]) -> list[Reply]:
             .limit(30)
         )
     ).all()
-    if not rows:
+    if not rows and not waiting:
         return [ctx.reply("outbox.none")]
-    lines = [ctx.t("outbox.head")]
+    lines = []
+    if waiting:
+        lines.append(ctx.t("outbox.waiting_head", people=len(waiting)))
+        for person in waiting[:MAX_PEOPLE]:
+            lines.append(
+                ctx.t(
+                    "outbox.waiting_line",
+                    name=person.name,
+                    login=person.login,
+                    count=person.count,
+                    since=local_text(person.oldest),
+                    kinds=", ".join(person.kinds),
+                )
+            )
+        if len(waiting) > MAX_PEOPLE:
+            lines.append(ctx.t("outbox.waiting_more", count=len(waiting) - MAX_PEOPLE))
+        lines.append(ctx.t("outbox.waiting_hint"))
+    if rows:
+        lines.append(ctx.t("outbox.head"))
     for row in rows:
         lines.append(
             ctx.t(

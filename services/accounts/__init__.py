@@ -1,1 +1,1 @@
-"""Accounts: who acts (actors and roles), users' preferences and console accounts, invites."""
+"""Accounts: who acts (actors, roles), users, staff accounts, invites, and reaching people."""

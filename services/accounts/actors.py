@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Inspector, PlatformAccount, User, UserRole
@@ -36,6 +37,8 @@ class Actor:
 
 
 SYSTEM_REF = "system"
+# Last seen is kept to within this much: a chat of many messages writes it once.
+SEEN_EVERY = timedelta(minutes=5)
 
 
 def audit_name(actor: Actor | None) -> str:
@@ -88,6 +91,7 @@ def _account_query() -> Select[*tuple[Any, ...]]:
             User.active,
             Inspector.status,
             func.aggregate_strings(UserRole.role, ","),
+            PlatformAccount.last_seen_at,
         )
         .join(User, User.id == PlatformAccount.user_id)
         .outerjoin(Inspector, Inspector.id == User.inspector_id)
@@ -101,15 +105,22 @@ def _account_query() -> Select[*tuple[Any, ...]]:
 
 
 async def actor_for_account(
-    session: AsyncSession, platform: str, external_id: str
+    session: AsyncSession, platform: str, external_id: str, now: datetime | None = None
 ) -> tuple[int, Actor | None] | None:
-    """The id of the account bound for a platform user and its actor; None for a stranger."""
+    """The id of the account bound for a platform user and its actor; None for a stranger.
+
+    Given `now`, the account is also marked as seen (at most once every SEEN_EVERY).
+    """
     # One statement, built once, of plain columns: it runs for every event.
     params = {"platform": platform, "external_id": external_id}
     row = (await session.execute(_account_query(), params)).first()
     if row is None:
         return None
-    account_id, user_id, login, name, language, inspector_id, active, status, joined = row
+    account_id, user_id, login, name, language, inspector_id, active, status, joined, seen = row
+    if now is not None and (seen is None or seen < now - SEEN_EVERY):
+        await session.execute(
+            update(PlatformAccount).where(PlatformAccount.id == account_id).values(last_seen_at=now)
+        )
     if not active or status == "left":
         return account_id, None
     return account_id, Actor(

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ROLES, BindAttempt, Inspector, InviteCode, PlatformAccount, User, UserRole
 from services.accounts.actors import Actor, audit_name, require_role
+from services.accounts.users import free_login
 from services.common import audit
-from services.common.errors import InvalidInput, NotFound
+from services.common.errors import Conflict, InvalidInput, NotFound
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 CODE_LENGTH = 10
@@ -41,19 +42,23 @@ async def create_invite(
         require_role(actor, "admin")
     if role not in ROLES:
         raise InvalidInput("invite.bad_role", role=role)
-    user_id = inspector_id = None
+    inspector_id: int | None = None
     if cert_no is not None:
         inspector = await session.scalar(select(Inspector).where(Inspector.cert_no == cert_no))
         if inspector is None or inspector.status == "left":
             raise NotFound("invite.no_inspector", cert=cert_no)
         inspector_id = inspector.id
-        user_id = await session.scalar(select(User.id).where(User.inspector_id == inspector.id))
+        user = await session.scalar(select(User).where(User.inspector_id == inspector.id))
     elif login is not None:
-        user_id = await session.scalar(select(User.id).where(User.login == login))
-        if user_id is None:
+        user = await session.scalar(select(User).where(User.login == login))
+        if user is None:
             raise NotFound("invite.no_user", login=login)
     else:
         raise InvalidInput("invite.no_target")
+    if user is not None and not user.active:
+        # The code would bind, and the account then be refused at every message.
+        raise Conflict("invite.inactive_user", login=user.login)
+    user_id = None if user is None else user.id
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     invite = InviteCode(
         code_hash=_hash(code),
@@ -141,7 +146,12 @@ async def bind(
         return BindResult(failure or BindOutcome.WRONG)
     user = await _user_for_invite(session, invite, display_name, now)
     account = PlatformAccount(
-        user_id=user.id, platform=platform, external_id=external_id, chat_id=chat_id, bound_at=now
+        user_id=user.id,
+        platform=platform,
+        external_id=external_id,
+        chat_id=chat_id,
+        bound_at=now,
+        last_seen_at=now,
     )
     session.add(account)
     await session.flush()
@@ -155,6 +165,8 @@ async def bind(
         object_id=account.id,
         after={"platform": platform, "role": invite.role},
     )
+    # Messages that waited for this person are taken by the next delivery run
+    # (`outbox.claim_due` picks waiting messages whose recipient now has an account).
     return BindResult(BindOutcome.BOUND, user.display_name)
 
 
@@ -163,15 +175,17 @@ async def _user_for_invite(
 ) -> User:
     user = None if invite.user_id is None else await session.get(User, invite.user_id)
     if user is None:
-        name, login = display_name or "user", f"u{invite.id}"
+        name, login, department_id = display_name or "user", f"u{invite.id}", None
         if invite.inspector_id is not None:
             inspector = await session.get(Inspector, invite.inspector_id)
             if inspector is not None:
                 name, login = inspector.name, f"cert-{inspector.cert_no}"
+                department_id = inspector.department_id
         user = User(
-            login=login,
+            login=await free_login(session, login),
             display_name=name,
             inspector_id=invite.inspector_id,
+            department_id=department_id,
             created_at=now,
         )
         session.add(user)

@@ -1,4 +1,4 @@
-"""User preferences and local (console) accounts."""
+"""User preferences, local (console) accounts and logins made up for people."""
 
 from __future__ import annotations
 
@@ -54,4 +54,19 @@ async def ensure_local_account(
         )
         session.add(account)
         await session.flush()
+    account.last_seen_at = now
     return account
+
+
+async def free_login(session: AsyncSession, base: str) -> str:
+    """`base`, or `base-2`, `base-3`...: the first login nobody holds yet."""
+    # Logins made up by the system (cert-NUMBER, uID) may already have been taken by a
+    # login an admin chose; a clash must not turn a /bind into an internal error.
+    taken = set(
+        (await session.scalars(select(User.login).where(User.login.startswith(base)))).all()
+    )
+    login, n = base, 1
+    while login in taken:
+        n += 1
+        login = f"{base}-{n}"
+    return login

@@ -186,7 +186,7 @@ async def _cancel_pending(session: AsyncSession, meeting_id: int) -> None:
         update(OutboxMessage)
         .where(
             OutboxMessage.dedupe_key.like(f"meeting:{meeting_id}:remind:%"),
-            OutboxMessage.status == "pending",
+            OutboxMessage.status.in_(outbox.UNSENT),
         )
         .values(status="cancelled")
     )

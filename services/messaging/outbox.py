@@ -1,4 +1,11 @@
-"""The outbox: every message the system starts on its own is a row, delivered when due."""
+"""The outbox: every message the system starts on its own is a row, delivered when due.
+
+Statuses: pending (due_at says when), claimed (a worker took it), sending, sent, failed
+(kept with its reason), missed (a reminder found too late), unknown (cut short while
+sending), cancelled, and waiting: the recipient has no bound chat account yet. A waiting
+message is taken again as soon as its recipient binds one, and then sent, or marked
+missed when it is a reminder whose time has passed meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxMessage
+from models import OutboxMessage, PlatformAccount, User
 from services.common.dialect import dialect_name
 
 
@@ -76,6 +83,8 @@ class Claimed:
     platform: str | None
     chat_id: str | None
     attempts: int
+    # It waited for its recipient to bind an account: a reminder is then judged by its time.
+    waited: bool = False
 
 
 async def claim_due(
@@ -95,17 +104,22 @@ async def claim_due(
         .values(status="unknown", last_error=INTERRUPTED)
         .execution_options(synchronize_session=False)
     )
+    bound = exists().where(PlatformAccount.user_id == OutboxMessage.recipient_user_id)
     due = and_(
         OutboxMessage.due_at <= now,
         or_(
             OutboxMessage.status == "pending",
             and_(OutboxMessage.status == "claimed", OutboxMessage.claimed_at < stale),
+            # Released here rather than by /bind: however the account came to be (an
+            # invite, the console), and even if it was bound while this row was claimed.
+            and_(OutboxMessage.status == "waiting", bound),
         ),
     )
     stmt = select(OutboxMessage).where(due).order_by(OutboxMessage.due_at).limit(limit)
     if dialect_name(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     rows = (await session.scalars(stmt)).all()
+    waited = {r.id for r in rows if r.status == "waiting"}
     for row in rows:
         row.status, row.claimed_by, row.claimed_at = "claimed", worker, now
         row.attempts += 1
@@ -120,6 +134,7 @@ async def claim_due(
             platform=r.platform,
             chat_id=r.chat_id,
             attempts=r.attempts,
+            waited=r.id in waited,
         )
         for r in rows
     ]
@@ -134,13 +149,79 @@ async def mark_sending(session: AsyncSession, message_id: int, now: datetime) ->
     )
 
 
-async def mark_missed(session: AsyncSession, message_id: int, now: datetime) -> None:
+async def mark_missed(
+    session: AsyncSession, message_id: int, now: datetime, why: str = "missed"
+) -> None:
     """A reminder found too late to be useful: kept, marked missed, never sent."""
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
-        .values(status="missed", last_error=f"missed at {now.isoformat()}")
+        .values(status="missed", last_error=f"{why} at {now.isoformat()}")
     )
+
+
+NO_ACCOUNT = "waiting: the recipient has no bound account yet"
+
+
+async def mark_waiting(session: AsyncSession, message_id: int) -> None:
+    """Keep a message until its recipient binds an account; waiting is no failed attempt."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="waiting", attempts=0, claimed_by=None, last_error=NO_ACCOUNT)
+    )
+
+
+# A message not sent yet that can still be withdrawn: whoever cancels messages that no
+# longer apply cancels the waiting ones too, or they are sent when their recipient binds.
+UNSENT = ("pending", "waiting")
+
+
+async def cancel_for_user(session: AsyncSession, user_id: int) -> int:
+    """Cancel what is queued or waiting for a user; returns how many messages."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient_user_id == user_id, OutboxMessage.status.in_(UNSENT))
+        .values(status="cancelled")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The messages waiting for one person to bind an account."""
+
+    user_id: int
+    name: str
+    login: str
+    count: int
+    oldest: datetime
+    kinds: tuple[str, ...]
+
+
+async def waiting_by_person(session: AsyncSession) -> list[Waiting]:
+    """Messages waiting for an unbound account, one entry per person, longest wait first."""
+    rows = await session.execute(
+        select(
+            User.id,
+            User.display_name,
+            User.login,
+            OutboxMessage.kind,
+            func.count(),
+            func.min(OutboxMessage.due_at),
+        )
+        .join(User, User.id == OutboxMessage.recipient_user_id)
+        .where(OutboxMessage.status == "waiting")
+        .group_by(User.id, User.display_name, User.login, OutboxMessage.kind)
+    )
+    people: dict[int, Waiting] = {}
+    for user_id, name, login, kind, count, oldest in rows:
+        seen = people.get(user_id)
+        if seen is not None:
+            count, oldest = seen.count + count, min(seen.oldest, oldest)
+        kinds = tuple(sorted({kind, *(seen.kinds if seen else ())}))
+        people[user_id] = Waiting(user_id, name, login, count, oldest, kinds)
+    return sorted(people.values(), key=lambda w: (w.oldest, w.login))
 
 
 async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
