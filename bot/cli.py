@@ -7,14 +7,14 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot import cli_draw, cli_import, cli_records
+from bot import cli_audit, cli_calendar, cli_draw, cli_import, cli_records, cli_users
+from bot import console as cli_console
 from bot.app import App, build_app
 from bot.cli_types import Runner
 from bot.logs import configure_logging
 from bot.settings import Settings
 from handlers.core.db import unit_of_work
 from services.accounts import invites
-from services.common import audit
 from services.common.clock import local_today
 from services.directory import demo
 
@@ -27,17 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     sub.add_parser("run", help="run the bot on the configured transports (console by default)")
-    console = sub.add_parser("console", help="chat in the terminal as a user")
-    console.add_argument("--as", dest="login", default=None, help="login (default: CONSOLE_LOGIN)")
+    cli_console.add_parser(sub)
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="upgrade the schema to the newest revision")
     db_sub.add_parser("current", help="print the schema revision")
     demo_p = sub.add_parser("demo", help="load the demo district (idempotent)")
     demo_p.add_argument("--if-empty", action="store_true", help="only into an empty database")
-    audit_p = sub.add_parser("audit", help="the audit log")
-    audit_sub = audit_p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_sub.add_parser("verify", help="walk the hash chain and name the first broken entry")
+    cli_audit.add_parsers(sub)
     invite = sub.add_parser("invite", help="issue an invite code for /bind")
     invite.add_argument(
         "--role", required=True, choices=["admin", "coordinator", "inspector", "leader"]
@@ -49,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_sub = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
     annual = report_sub.add_parser("annual", help="the annual report paragraph")
     annual.add_argument("--year", type=int, required=True)
-    for feature in (cli_draw, cli_import, cli_records):
+    for feature in (cli_draw, cli_import, cli_records, cli_users, cli_calendar):
         feature.add_parsers(sub)
     return parser
 
@@ -89,13 +86,6 @@ async def _run_console(app: App) -> int:
         return await run_console(app, app.settings.console_login, sys.stdin, sys.stdout, transport)
 
 
-async def _console(app: App, args: argparse.Namespace) -> int:
-    from bot.console import run_console
-
-    login = getattr(args, "login", None) or app.settings.console_login
-    return await run_console(app, login, sys.stdin, sys.stdout)
-
-
 async def _db(app: App, args: argparse.Namespace) -> int:
     from bot import migrate
 
@@ -111,19 +101,6 @@ async def _demo(app: App, args: argparse.Namespace) -> int:
         counts = await demo.load(session, local_today(app.clock), app.clock.now())
     print(f"演示数据 / demo data: {vars(counts)}")
     return 0
-
-
-async def _audit(app: App, args: argparse.Namespace) -> int:
-    async with unit_of_work(app.sessions, write=False) as session:
-        report = await audit.verify(session)
-    if report.ok:
-        print(f"审计链完整 / audit chain intact: {report.checked} entries")
-        return 0
-    print(
-        f"审计链断裂 / audit chain broken at entry {report.broken_seq} ({report.reason}); "
-        f"{report.checked} entries before it are intact"
-    )
-    return 1
 
 
 async def _invite(app: App, args: argparse.Namespace) -> int:
@@ -161,16 +138,18 @@ async def _report(app: App, args: argparse.Namespace) -> int:
 
 RUNNERS: dict[str, Runner] = {
     "run": _run,
-    "console": _console,
+    "console": cli_console.run,
     "db": _db,
     "demo": _demo,
-    "audit": _audit,
     "invite": _invite,
     "report": _report,
     "plan": cli_draw.run_plan,
     "draw": cli_draw.run_draw,
     **cli_import.RUNNERS,
     **cli_records.RUNNERS,
+    **cli_audit.RUNNERS,
+    **cli_users.RUNNERS,
+    **cli_calendar.RUNNERS,
 }
 
 

@@ -10,6 +10,7 @@ from models.accounts import (
     UserRole,
 )
 from models.base import Base, UTCDateTime
+from models.calendar import CalendarDay
 from models.directory import Department, Enterprise, Inspector, Item, ItemDepartment, Recusal
 from models.meetings import Meeting, MeetingParticipant
 from models.plans import Assignment, AssignmentMember, Draw, Plan, PlanItem
@@ -33,6 +34,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "BindAttempt",
+    "CalendarDay",
     "Case",
     "ClueTransfer",
     "ConversationState",

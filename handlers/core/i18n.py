@@ -9,6 +9,7 @@ from typing import Any
 # The catalogs are leaf modules of data (they import nothing), one beside each subject's
 # handlers; the core reads them and nothing else of the subjects.
 from handlers.accounts import texts as accounts
+from handlers.calendar import texts as calendar
 from handlers.core import texts as core
 from handlers.directory import texts as directory
 from handlers.draw import texts as draw
@@ -30,7 +31,9 @@ def _merge(*catalogs: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, 
 
 
 # One catalog module per subject, merged in one visible list.
-CATALOG = _merge(*(m.TEXTS for m in (core, accounts, draw, directory, records, reports, meetings)))
+CATALOG = _merge(
+    *(m.TEXTS for m in (core, accounts, draw, directory, records, reports, meetings, calendar))
+)
 
 
 def t(lang: str, key: str, **params: Any) -> str:

@@ -23,6 +23,7 @@ from handlers.records.steps import (
 )
 from handlers.records.tasks import parse_id
 from models import Department
+from services.common.calendar_store import calendar
 from services.common.errors import InvalidInput
 from services.messaging.conversations import State
 from services.records import card as record_card
@@ -65,7 +66,8 @@ async def ask_issue_date(ctx: Ctx, data: Data) -> Reply:
 
 async def ask_deadline(ctx: Ctx, data: Data) -> Reply:
     days = ctx.policy.notice_deadline_days
-    default = notices.default_deadline(date.fromisoformat(data["issue"]), days)
+    cal = await calendar(ctx.session)
+    default = notices.default_deadline(date.fromisoformat(data["issue"]), days, cal)
     lines = [ctx.t("record.ask_deadline", days=days, date=default.day)]
     note = render.fallback_note(ctx, default)
     if note:
@@ -137,7 +139,8 @@ async def step_deadline(ctx: Ctx, state: State, choice: str | None) -> list[Repl
     issued = date.fromisoformat(data["issue"])
     notes: list[str] = []
     if choice == "dflt":
-        default = notices.default_deadline(issued, ctx.policy.notice_deadline_days)
+        cal = await calendar(ctx.session)
+        default = notices.default_deadline(issued, ctx.policy.notice_deadline_days, cal)
         deadline = default.day
         note = render.fallback_note(ctx, default)
         notes += [note] if note else []

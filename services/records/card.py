@@ -21,6 +21,7 @@ from models import (
     ResultCategoryLink,
 )
 from services.accounts.actors import Actor
+from services.common.calendar_store import calendar
 from services.common.workdays import WorkdayResult
 from services.records.publication import publication_due
 from services.records.results import result_for_view
@@ -110,5 +111,5 @@ async def card(session: AsyncSession, actor: Actor | None, result_id: int) -> Ca
         list(notices),
         list(cases),
         clues,
-        publication_due(plan.check_end),
+        publication_due(plan.check_end, calendar=await calendar(session)),
     )

@@ -1,5 +1,9 @@
 """Which deadline reminders should exist: check windows, orders to correct, publication,
-case decisions. The sweep turns them into outbox rows; their dedupe keys make it idempotent."""
+case decisions. The sweep turns them into outbox rows; their dedupe keys make it idempotent.
+
+A cancelled or voided check has no window or publication reminder (services/draw/notify.py
+withdraws those already queued); orders to correct and cases issued in its record keep
+theirs, being acts of their own."""
 
 from __future__ import annotations
 
@@ -21,21 +25,19 @@ from models import (
     User,
     UserRole,
 )
+from services.common.calendar_store import calendar
 from services.common.clock import SHANGHAI
-from services.common.workdays import add_working_days, is_working_day
+from services.common.workdays import OFFICIAL, Calendar
+from services.messaging import outbox
 
 WINDOW_DAYS, NOTICE_DAYS, PUBLISH_DAYS, CASE_DAYS = 3, 1, 5, 5
 PUBLISH_LIMIT = 20  # working days after the check ends (企业信息公示暂行条例)
 REMIND_AT = time(9, 0)  # local time a reminder is sent on its day
 
 
-def working_days_before(day: date, n: int) -> date:
+def working_days_before(day: date, n: int, cal: Calendar = OFFICIAL) -> date:
     """The day n working days before `day` (official calendar, Monday-Friday fallback)."""
-    current, counted = day, 0
-    while counted < n:
-        current -= timedelta(days=1)
-        counted += is_working_day(current)[0]
-    return current
+    return cal.working_days_before(day, n)
 
 
 def at_nine(day: date) -> datetime:
@@ -83,13 +85,14 @@ async def _coordinators(session: AsyncSession) -> list[int]:
 
 async def due_reminders(session: AsyncSession, today: date, horizon: date) -> list[Reminder]:
     """Every deadline reminder whose day falls between today and the horizon."""
+    cal = await calendar(session)  # with the years loaded from the State Council's notice
     out: list[Reminder] = []
     coordinators = await _coordinators(session)
 
     def soon(day: date) -> bool:
         return today <= day <= horizon
 
-    # Check windows ending, for assignments still open.
+    # Check windows ending, for assignments still open (not cancelled, void or handed in).
     rows = await session.execute(
         select(Assignment.id, Enterprise.name, Plan.check_end)
         .join(Plan, Plan.id == Assignment.plan_id)
@@ -97,7 +100,7 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
         .where(Assignment.status.in_(("pending", "in_progress")), Plan.check_end >= today)
     )
     for assignment_id, name, end in rows:
-        day = working_days_before(end, WINDOW_DAYS)
+        day = working_days_before(end, WINDOW_DAYS, cal)
         if soon(day):
             params = {"enterprise": name, "end": end.isoformat()}
             out += _each("window", assignment_id, await _team(session, assignment_id), day, params)
@@ -114,11 +117,11 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
     )
     for notice_id, number, deadline, assignment_id in notices:
         params = {"number": number, "deadline": deadline.isoformat()}
-        day = working_days_before(deadline, NOTICE_DAYS)
+        day = working_days_before(deadline, NOTICE_DAYS, cal)
         if soon(day):
             team = await _team(session, assignment_id)
             out += _each("notice", f"{notice_id}:{deadline}", team, day, params)
-        overdue = add_working_days(deadline, 1).day
+        overdue = cal.add_working_days(deadline, 1).day
         if soon(overdue):
             out += _each("overdue", f"{notice_id}:{deadline}", coordinators, overdue, params)
     # Publication within 20 working days of the check's end.
@@ -127,11 +130,15 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
         .join(Assignment, Assignment.id == InspectionResult.assignment_id)
         .join(Plan, Plan.id == Assignment.plan_id)
         .join(Enterprise, Enterprise.id == Assignment.enterprise_id)
-        .where(InspectionResult.status != "published")
+        .where(
+            InspectionResult.status != "published",
+            # A cancelled or voided check's record is kept but never published.
+            Assignment.status.not_in(("cancelled", "void")),
+        )
     )
     for result_id, publish_due, end, name in results:
-        limit = publish_due or add_working_days(end, PUBLISH_LIMIT).day
-        day = working_days_before(limit, PUBLISH_DAYS)
+        limit = publish_due or cal.add_working_days(end, PUBLISH_LIMIT).day
+        day = working_days_before(limit, PUBLISH_DAYS, cal)
         if soon(day):
             params = {"enterprise": name, "limit": limit.isoformat()}
             out += _each("publish", result_id, coordinators, day, params)
@@ -140,7 +147,7 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
         select(Case.id, Case.number, Case.decision_due).where(Case.status == "open")
     )
     for case_id, number, due in cases:
-        day = working_days_before(due, CASE_DAYS)
+        day = working_days_before(due, CASE_DAYS, cal)
         if soon(day):
             params = {"number": number, "due": due.isoformat()}
             out += _each("case", case_id, coordinators, day, params)
@@ -161,7 +168,7 @@ async def withdraw_stale(
     end = datetime.combine(horizon + timedelta(days=1), time(0), SHANGHAI)
     rows = await session.execute(
         select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
-            OutboxMessage.status == "pending",
+            OutboxMessage.status.in_(outbox.UNSENT),
             OutboxMessage.dedupe_key.like("remind:%"),
             OutboxMessage.due_at >= start,
             OutboxMessage.due_at < end,
@@ -171,7 +178,9 @@ async def withdraw_stale(
     for i in range(0, len(stale), 500):  # within every database's bound-parameter limit
         await session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(stale[i : i + 500]), OutboxMessage.status == "pending")
+            .where(
+                OutboxMessage.id.in_(stale[i : i + 500]), OutboxMessage.status.in_(outbox.UNSENT)
+            )
             .values(status="cancelled")
         )
     return len(stale)

@@ -21,7 +21,7 @@ from services.common import counters
 from services.common.errors import Conflict, InvalidInput
 from services.common.policy import NOTICE_PATTERN, NOTICE_WORKING_DAYS
 from services.common.rows import existing
-from services.common.workdays import WorkdayResult, add_working_days
+from services.common.workdays import OFFICIAL, Calendar, WorkdayResult
 from services.records.results import clean_text, log_change, result_for_edit, touch
 from services.records.tasks import require_member
 
@@ -57,9 +57,11 @@ async def _allocate_number(session: AsyncSession, year: int, pattern: str) -> st
             return number
 
 
-def default_deadline(issued_on: date, days: int = NOTICE_WORKING_DAYS) -> WorkdayResult:
+def default_deadline(
+    issued_on: date, days: int = NOTICE_WORKING_DAYS, calendar: Calendar = OFFICIAL
+) -> WorkdayResult:
     """The default deadline of a notice: `days` working days after it is issued."""
-    return add_working_days(issued_on, days)
+    return calendar.add_working_days(issued_on, days)
 
 
 def clean_number(raw: str) -> str:

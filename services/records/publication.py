@@ -16,16 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Assignment, Enterprise, InspectionResult, Plan
 from services.accounts.actors import Actor, audit_name, require_role
 from services.common import audit
+from services.common.calendar_store import calendar
 from services.common.errors import Conflict
 from services.common.rows import existing
-from services.common.workdays import WorkdayResult, add_working_days
+from services.common.workdays import OFFICIAL, Calendar, WorkdayResult
 
 PUBLICATION_WORKING_DAYS = 20  # law: 企业信息公示暂行条例 Art. 6, 14
 
 
-def publication_due(check_end: date, days: int = PUBLICATION_WORKING_DAYS) -> WorkdayResult:
+def publication_due(
+    check_end: date, days: int = PUBLICATION_WORKING_DAYS, calendar: Calendar = OFFICIAL
+) -> WorkdayResult:
     """The last day to publish the results of a check that ended on `check_end`."""
-    return add_working_days(check_end, days)
+    return calendar.add_working_days(check_end, days)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ async def queue(session: AsyncSession, statuses: tuple[str, ...]) -> list[QueueI
             InspectionResult.id,
         )
     )
+    cal = await calendar(session)
     return [
         QueueItem(
             result.id,
@@ -72,7 +76,7 @@ async def queue(session: AsyncSession, statuses: tuple[str, ...]) -> list[QueueI
             result.status,
             result.publish_due,
             result.submitted_at,
-            publication_due(plan.check_end).fallback,
+            publication_due(plan.check_end, calendar=cal).fallback,
         )
         for result, name, code, plan in rows
     ]
