@@ -104,10 +104,13 @@ async def deliver_due(
     clock: Clock,
     worker: str,
     grace: timedelta = DEFAULT_GRACE,
+    recipient_user_id: int | None = None,
 ) -> int:
-    """Send what is due; returns how many messages were delivered."""
+    """Send what is due (to one person only, if given); how many messages were delivered."""
     async with unit_of_work(sessions) as session:
-        claimed = await outbox.claim_due(session, now=clock.now(), worker=worker)
+        claimed = await outbox.claim_due(
+            session, now=clock.now(), worker=worker, recipient_user_id=recipient_user_id
+        )
     sent = 0
     for message in claimed:
         if time_sensitive(message.kind) and message.due_at < clock.now() - grace:

@@ -129,7 +129,7 @@ async def test_a_whole_record_from_tasks_to_submission(app: App) -> None:
     assert len(await _actions(app, "record.submit")) == 1
 
 
-async def test_the_same_photo_twice_is_attached_once(app: App) -> None:
+async def test_the_same_photo_for_a_second_problem_is_linked_but_stored_once(app: App) -> None:
     _, mine, _ = await rf.ready(app)
     login = mine.logins[0]
     await _start(app, login, mine)
@@ -139,10 +139,25 @@ async def test_the_same_photo_twice_is_attached_once(app: App) -> None:
     await say(app, login, "同一张照片")
     await rf.press(app, login, "f:record:basis:none")
     again = await rf.upload(app, login, rf.png(1))
-    assert "已经上传过" in texts(again)
-    assert await _count(app, EvidenceFile) == 1
+    assert "已保存第 1 张" in texts(again)
+    assert await _count(app, EvidenceFile) == 2
     files = list((app.settings.data_dir / "evidence").rglob("*"))
     assert len([f for f in files if f.is_file()]) == 1
+
+
+async def test_the_same_photo_twice_for_one_problem_is_attached_once(app: App) -> None:
+    _, mine, _ = await rf.ready(app)
+    login = mine.logins[0]
+    await _start(app, login, mine)
+    await _problem(app, login, "货架上有过期食品", rf.png(1))
+    await rf.press(app, login, "f:record:padd")
+    await rf.press(app, login, "f:record:item:0")
+    await say(app, login, "另一处问题")
+    await rf.press(app, login, "f:record:basis:none")
+    await rf.upload(app, login, rf.png(2))
+    again = await rf.upload(app, login, rf.png(2))
+    assert "已经上传过" in texts(again)
+    assert await _count(app, EvidenceFile) == 2
 
 
 async def test_a_photo_over_the_limit_is_refused_and_nothing_is_stored(app: App) -> None:

@@ -169,3 +169,16 @@ async def test_follow_up_rules_in_the_service(app: App) -> None:
     async with unit_of_work(app.sessions) as session:
         with pytest.raises(Conflict):  # settled notices stay settled
             await notices.notice_corrected(session, None, notice_id, today, today, now)
+
+
+async def test_an_extension_earlier_than_the_deadline_is_refused_when_the_date_is_typed(
+    app: App,
+) -> None:
+    _, mine, _ = await rf.ready(app)
+    notice_id, deadline = await _with_notice(app, mine)
+    login = mine.logins[0]
+    await rf.press(app, login, f"fup:n:{notice_id}")
+    await rf.press(app, login, "f:followup:extend")
+    refused = texts(await say(app, login, str(deadline - timedelta(days=1))))
+    # Refused at once, naming the current deadline: no reason is asked for.
+    assert f"须晚于原期限 {deadline}" in refused and "延期理由" not in refused

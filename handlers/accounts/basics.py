@@ -34,6 +34,9 @@ async def help_(ctx: Ctx, _args: list[str]) -> list[Reply]:
     lines = [ctx.t("help.header")]
     for command in ctx.router.visible_commands(ctx.actor):
         lines.append(f"/{command.name} - {ctx.t(command.help_key)}")
+    if ctx.incoming.platform == "console":
+        # Only the console numbers its buttons: say how to send a number as text.
+        lines.append(ctx.t("console.help_hint"))
     lines.append(ctx.t("help.footer"))
     return [Reply("\n".join(lines))]
 

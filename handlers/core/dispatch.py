@@ -22,6 +22,7 @@ from handlers.core.db import unit_of_work
 from handlers.core.i18n import LANGUAGES, t
 from handlers.core.model import MAX_TEXT, Incoming, Reply
 from handlers.core.router import FLOW_BUTTON, Ctx, Later, Router, allowed
+from handlers.core.typed import BUTTONS_KEY, remember_buttons, typed_button
 from models import ProcessedUpdate
 from services.accounts.actors import Actor, actor_for_account
 from services.common.clock import Clock
@@ -87,6 +88,8 @@ class Core:
         try:
             async with unit_of_work(self.sessions) as session:
                 replies = await self._handle(session, incoming, event)
+                if event.ctx is not None:
+                    await remember_buttons(event.ctx, replies)
             if event.ctx is not None and event.ctx.deferred is not None:
                 replies = [*replies, *await self._later(event.ctx, event.ctx.deferred)]
             return replies
@@ -106,6 +109,7 @@ class Core:
             async with unit_of_work(self.sessions) as session:
                 saving = replace(later, session=session, read_only=False, changes=[])
                 await saving.save_changes(later.changes)
+                await remember_buttons(saving, replies)
         return replies
 
     async def _handle(
@@ -206,6 +210,12 @@ class Core:
             if ctx.incoming.file is not None:
                 return [ctx.reply("error.file_unexpected")]
             return [ctx.reply("error.not_understood")]
+        # The question's buttons are the core's, not the flow's data: a handler saving
+        # its data then never carries them on to a question they do not belong to.
+        typed = state.data.pop(BUTTONS_KEY, None)
+        pressed = typed_button(typed, ctx.incoming)
+        if pressed is not None:
+            ctx.incoming = replace(ctx.incoming, text=None, button=pressed)
         flow = self.router.flows.get(state.flow)
         if flow is None:
             await ctx.end_flow()

@@ -84,10 +84,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "roles.none": ("无", "none"),
     "list.sep": ("、", ", "),
     "console.banner": (
-        "联合抽查助手 控制台（用户 {login}）。输入 /help 查看命令；输入数字选择按钮；"
-        "输入 @file 路径 发送文件；Ctrl-D 退出。",
-        "JointCheck console (user {login}). Type /help; a number presses a button; "
-        "@file PATH sends a file; Ctrl-D quits.",
+        "联合抽查助手 控制台（用户 {login}）。输入 /help 查看命令；输入数字选择按钮"
+        "（数字前加英文单引号则作为文字发送，如 '1）；输入 @file 路径 发送文件；Ctrl-D 退出。",
+        "JointCheck console (user {login}). Type /help; a number presses a button (a leading "
+        "quote sends it as text: '1); @file PATH sends a file; Ctrl-D quits.",
+    ),
+    "console.help_hint": (
+        "控制台：输入按钮前方括号里的数字即按下该按钮；要把数字作为文字发送，"
+        "请在前面加英文单引号，如 '1；输入 @file 路径 发送文件。",
+        "Console: type the number in brackets before a button to press it; to send a number "
+        "as text, put a quote before it, as in '1; @file PATH sends a file.",
     ),
     "console.no_file": ("无法读取文件：", "Cannot read the file:"),
     "telegram.send_failed": (

@@ -12,7 +12,7 @@ from handlers.records.guard import guarded
 from handlers.records.tasks import parse_id
 from services.common.dates import parse_date
 from services.messaging.conversations import State
-from services.records import cases, followup, notices
+from services.records import cases, extension, followup, notices
 
 FIELD = roles("inspector", "coordinator")
 FLOW = "followup"
@@ -139,10 +139,7 @@ async def followup_flow(ctx: Ctx, state: State) -> list[Reply]:
         await ctx.end_flow()
         return [ctx.reply("followup.corrected", number=notice.number, date=day)]
     elif step == "new_deadline" and (day := _date(ctx, choice)) is not None:
-        notice, _ = await notices.notice_for_followup(
-            ctx.session, ctx.user, data["n"], "notice.extend"
-        )
-        notices.check_deadline(day, notice.issued_on, today)
+        await extension.check_new_deadline(ctx.session, ctx.user, data["n"], day, today)
         state.data["deadline"] = day.isoformat()
         return await _ask(ctx, state, "reason", "followup.ask_reason", today=False)
     elif step == "reason" and (text := _text(ctx, choice)) is not None:

@@ -44,14 +44,20 @@ def figures_text(lang: str, label: str, f: Figures) -> str:
 
 
 async def weekly_summary(session: AsyncSession, lang: str, today: date) -> list[Reply]:
-    """The Monday summary: last full week and the year to date, with the chart."""
+    """The Monday summary: last full week and its year up to it, with the chart."""
     week = await reports.figures(session, reports.week_of(today), today)
     year = await reports.figures(session, reports.year_to(week.period.end), today)
     text = "\n".join(
         (
             t(lang, "summary.head", start=week.period.start, end=week.period.end),
             figures_text(lang, t(lang, "summary.week_label"), week),
-            figures_text(lang, t(lang, "summary.year_label"), year),
+            # The year of last week, up to its Sunday: in the first days of January that
+            # is the whole of the year before, and the label says so.
+            figures_text(
+                lang,
+                t(lang, "summary.year_label", year=year.period.end.year, end=year.period.end),
+                year,
+            ),
         )
     )
     return [Reply(text, image=charts.weekly_chart(week, year, lang))]

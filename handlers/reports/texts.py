@@ -16,8 +16,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "found: {problems}; orders to correct: {notices}; cases filed: {cases}; correction "
         "rate: {correction}; overdue items: {overdue}; published on time: {on_time}.",
     ),
-    "summary.week_label": ("本周", "This week"),
-    "summary.year_label": ("本年累计", "Year to date"),
+    "summary.week_label": ("上周", "Last week"),
+    "summary.year_label": ("{year}年累计（至 {end}）", "{year} to {end}"),
     "summary.none": ("—", "n/a"),
     "audit.checkpoint": (
         "【审计检查点】{date}：审计日志共 {seq} 条。请保留本消息，日后可用以下命令核验历史"

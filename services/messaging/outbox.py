@@ -88,7 +88,12 @@ class Claimed:
 
 
 async def claim_due(
-    session: AsyncSession, *, now: datetime, worker: str, limit: int = 100
+    session: AsyncSession,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int = 100,
+    recipient_user_id: int | None = None,
 ) -> list[Claimed]:
     """Take due messages for this worker; two workers never take the same row.
 
@@ -115,6 +120,9 @@ async def claim_due(
             and_(OutboxMessage.status == "waiting", bound),
         ),
     )
+    if recipient_user_id is not None:
+        # One person's messages only: a console session shows its user what waits for them.
+        due = and_(due, OutboxMessage.recipient_user_id == recipient_user_id)
     stmt = select(OutboxMessage).where(due).order_by(OutboxMessage.due_at).limit(limit)
     if dialect_name(session) == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)

@@ -3,7 +3,8 @@
 A file is checked before anything is stored: its size against the limit, and its type by
 its first bytes (the declared type is not trusted). It is then written once under
 `<files_dir>/evidence/<sha256[:2]>/<sha256>` (the same bytes are never stored twice) and
-recorded with its hash, size, type, name, uploader and the platform's file id.
+recorded, once per problem it shows, with its hash, size, type, name, uploader and the
+platform's file id.
 """
 
 from __future__ import annotations
@@ -118,13 +119,20 @@ async def attach(
     max_bytes: int = MAX_EVIDENCE_BYTES,
     allowed: tuple[str, ...] = ALLOWED_TYPES,
 ) -> Added:
-    """Keep a photo or file as evidence of a problem; the same bytes twice are kept once."""
+    """Keep a photo or file as evidence of a problem; the same bytes are stored once.
+
+    The same photo may show two problems of a record: each problem gets its own row,
+    both pointing at the one stored file. Sent twice for one problem, it is refused as
+    already attached (`created` False).
+    """
     problem, result = await problem_for_edit(session, actor, problem_id, "evidence.add")
     mime = check_file(data, max_bytes=max_bytes, allowed=allowed)
     digest = hashlib.sha256(data).hexdigest()
     existing = await session.scalar(
         select(EvidenceFile).where(
-            EvidenceFile.result_id == result.id, EvidenceFile.sha256 == digest
+            EvidenceFile.result_id == result.id,
+            EvidenceFile.problem_id == problem.id,
+            EvidenceFile.sha256 == digest,
         )
     )
     if existing is not None:

@@ -22,8 +22,8 @@ LABELS = {
     "en": ("Meetings", "Enterprises", "Problems", "Orders", "Cases"),
 }
 TITLES = {
-    "zh": ("联合抽查周报 {start} 至 {end}", "本周", "本年累计"),
-    "en": ("Joint spot checks, {start} to {end}", "This week", "Year to date"),
+    "zh": ("联合抽查周报 {start} 至 {end}", "上周", "本年累计"),
+    "en": ("Joint spot checks, {start} to {end}", "Last week", "Year to date"),
 }
 
 
