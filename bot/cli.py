@@ -7,7 +7,15 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot import cli_audit, cli_calendar, cli_draw, cli_import, cli_records, cli_users
+from bot import (
+    cli_audit,
+    cli_calendar,
+    cli_departments,
+    cli_draw,
+    cli_import,
+    cli_records,
+    cli_users,
+)
 from bot import console as cli_console
 from bot.app import App, build_app
 from bot.cli_types import Runner
@@ -46,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_sub = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
     annual = report_sub.add_parser("annual", help="the annual report paragraph")
     annual.add_argument("--year", type=int, required=True)
-    for feature in (cli_draw, cli_import, cli_records, cli_users, cli_calendar):
+    for feature in (cli_draw, cli_import, cli_records, cli_users, cli_calendar, cli_departments):
         feature.add_parsers(sub)
     return parser
 
@@ -77,13 +85,22 @@ async def _run(app: App, args: argparse.Namespace) -> int:
 async def _run_console(app: App) -> int:
     # No chat platform configured: the embedded default, the console, with the scheduler
     # delivering reminders and notices to it.
-    from bot.console import ConsoleTransport, run_console
+    from contextlib import AbstractContextManager, nullcontext
+
+    from bot.console import LOG_FILE, ConsoleTransport, logs_to_file, run_console
     from bot.serve import Platforms, scheduled
 
     transport = ConsoleTransport(sys.stdout, app.settings.data_dir / "console")
     platforms = Platforms(transports={transport.platform: transport})
-    async with scheduled(app, platforms):
-        return await run_console(app, app.settings.console_login, sys.stdin, sys.stdout, transport)
+    # Logs go to a file before the scheduler starts, so that none lands over the prompt.
+    quiet: AbstractContextManager[object] = (
+        logs_to_file(app.settings.data_dir / LOG_FILE) if sys.stdin.isatty() else nullcontext()
+    )
+    with quiet:
+        async with scheduled(app, platforms):
+            return await run_console(
+                app, app.settings.console_login, sys.stdin, sys.stdout, transport
+            )
 
 
 async def _db(app: App, args: argparse.Namespace) -> int:
@@ -150,6 +167,7 @@ RUNNERS: dict[str, Runner] = {
     **cli_audit.RUNNERS,
     **cli_users.RUNNERS,
     **cli_calendar.RUNNERS,
+    **cli_departments.RUNNERS,
 }
 
 

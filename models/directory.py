@@ -20,6 +20,9 @@ class Department(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Its own number pattern for orders to correct (卫健 are not 乐市监责改); None: the
+    # configured default.
+    notice_pattern: Mapped[str | None] = mapped_column(String(100))
 
 
 class Item(Base):

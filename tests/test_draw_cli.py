@@ -73,7 +73,7 @@ def test_bad_plan_file_gets_a_clear_message(cli, tmp_path: Path) -> None:  # typ
         ),
         encoding="utf-8",
     )
-    assert "team_size" in cli("plan", "create", "--file", str(small_team)).stderr
+    assert "检查组人数" in cli("plan", "create", "--file", str(small_team)).stderr
 
 
 async def test_draw_run_continues_a_draw_frozen_before_a_crash(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

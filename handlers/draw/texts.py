@@ -25,7 +25,69 @@ _PLAN_AND_DRAW: dict[str, tuple[str, str]] = {
         "日期“{value}”无法识别，请写成 2026-12-01、2026/12/1 或 2026年12月1日。",
         'Cannot read the date "{value}"; write it like 2026-12-01 or 2026/12/1.',
     ),
-    "plan.invalid": ("计划参数有误（{field}）：{reason}", "Invalid plan ({field}): {reason}"),
+    "plan.invalid": ("计划参数有误。", "Invalid plan."),
+    # One text per field of a plan (services/draw/plans.py): what a valid value is.
+    "plan.invalid.name": (
+        "计划参数有误：计划名称须为 1 到 200 个字。",
+        "Invalid plan: the name must have 1 to 200 characters.",
+    ),
+    "plan.invalid.items": (
+        "计划参数有误：至少要有一个抽查事项（事项编号的列表）。",
+        "Invalid plan: at least one item code is needed.",
+    ),
+    "plan.invalid.check_start": (
+        "计划参数有误：检查开始日期须为日期，例如 2026-12-01。",
+        "Invalid plan: the start must be a date such as 2026-12-01.",
+    ),
+    "plan.invalid.check_end": (
+        "计划参数有误：检查结束日期须为日期，且不早于开始日期。",
+        "Invalid plan: the end must be a date, not before the start.",
+    ),
+    "plan.invalid.districts": (
+        "计划参数有误：抽查区域须为名称的列表。",
+        "Invalid plan: the districts must be a list of names.",
+    ),
+    "plan.invalid.industries": (
+        "计划参数有误：抽查行业须为名称的列表。",
+        "Invalid plan: the industries must be a list of names.",
+    ),
+    "plan.invalid.object_types": (
+        "计划参数有误：对象类型须为名称的列表。",
+        "Invalid plan: the object types must be a list of names.",
+    ),
+    "plan.invalid.ratios": (
+        "计划参数有误：抽查比例只能给 A、B、C、D 四类，每类为大于 0、不超过 1 的小数（如 0.08）。",
+        "Invalid plan: ratios are for classes A, B, C and D only, each a decimal "
+        "above 0 and at most 1 (e.g. 0.08).",
+    ),
+    "plan.invalid.min_count": (
+        "计划参数有误：最少抽取数须为不小于 0 的整数。",
+        "Invalid plan: the minimum must be a whole number of at least 0.",
+    ),
+    "plan.invalid.max_count": (
+        "计划参数有误：最多抽取数须为不小于 1 的整数，且不少于最少抽取数。",
+        "Invalid plan: the maximum must be a whole number of at least 1 and not below the minimum.",
+    ),
+    "plan.invalid.team_size": (
+        "计划参数有误：检查组人数须为 2 到 10 的整数。",
+        "Invalid plan: the team size must be a whole number from 2 to 10.",
+    ),
+    "plan.invalid.experts_per_team": (
+        "计划参数有误：每组专家数须为 0 到 5 的整数。",
+        "Invalid plan: experts per team must be a whole number from 0 to 5.",
+    ),
+    "plan.invalid.load_cap": (
+        "计划参数有误：每人最多参加的检查组数须为 1 到 100 的整数。",
+        "Invalid plan: the load cap must be a whole number from 1 to 100.",
+    ),
+    "plan.invalid.recent_window_days": (
+        "计划参数有误：近期已查的天数须为 0 到 3650 的整数。",
+        "Invalid plan: the recent window must be a whole number from 0 to 3650.",
+    ),
+    "plan.invalid.allow_overlap": (
+        "计划参数有误：是否允许与其他计划重叠须为是或否。",
+        "Invalid plan: allow_overlap must be true or false.",
+    ),
     "plan.bad_file": ("无法读取计划文件：{error}", "Cannot read the plan file: {error}"),
     "plan.unknown_items": (
         "抽查事项清单中没有这些事项：{codes}",
@@ -83,10 +145,20 @@ _PLAN_AND_DRAW: dict[str, tuple[str, str]] = {
         "Joint items of several departments for one enterprise belong in one plan (set "
         "allow_overlap on a plan that must check them again).",
     ),
-    "draw.warn_pool": (
-        "⚠ 需要 {needed} 人次，执法人员最多可承担 {capacity} 人次：部分检查组将缺员并列明。",
-        "⚠ {needed} places needed but officers can fill at most {capacity}; some teams "
-        "will be short and say so.",
+    "draw.warn_staffing": (
+        "⚠ 预计组成 {teams} 个检查组，以下人员不足，部分检查组将缺员并列明：",
+        "⚠ About {teams} teams will be formed and these are short; some teams will be short "
+        "and say so:",
+    ),
+    "draw.warn_department_short": (
+        "  {department}：预计需 {needed} 人次，可抽执法人员 {officers} 人 × 每人最多 {cap} 组，"
+        "约缺 {missing} 人",
+        "  {department}: about {needed} places needed, {officers} eligible officer(s) × at most "
+        "{cap} team(s) each; about {missing} officer(s) missing",
+    ),
+    "draw.warn_experts": (
+        "  专家：需 {needed} 人次，最多可承担 {capacity} 人次",
+        "  Experts: {needed} places needed, at most {capacity} can be filled",
     ),
     "button.freeze": ("冻结名单并公布承诺", "Freeze and publish the commitment"),
     "button.cancel": ("取消", "Cancel"),
@@ -205,8 +277,13 @@ _PLAN_AND_DRAW: dict[str, tuple[str, str]] = {
         "Type the check window, e.g. 2026-12-01 to 2026-12-31:",
     ),
     "newplan.bad_window": (
-        "请写成“开始日期 至 结束日期”，结束不早于开始，且开始不早于今天。",
-        'Write "start to end"; the end not before the start, the start not before today.',
+        "请写成“开始日期 至 结束日期”，结束不早于开始，且结束不早于今天。",
+        'Write "start to end"; the end not before the start, the end not before today.',
+    ),
+    "newplan.past_start": (
+        "注意：检查期自 {start} 起，已经开始。抽取仍在冻结之后进行。",
+        "Note: the check window started on {start}, in the past. The draw still comes after "
+        "the freeze.",
     ),
     "newplan.ask_ratios": (
         "各风险等级的抽查比例（百分比）。默认 D 100%、C 20%、B 8%、A 1%；"
@@ -218,30 +295,87 @@ _PLAN_AND_DRAW: dict[str, tuple[str, str]] = {
         "比例格式有误。请写成 D=100 C=20 B=8 A=1，每项大于 0 且不超过 100。",
         "Cannot read the ratios. Write D=100 C=20 B=8 A=1, each above 0 and at most 100.",
     ),
-    "newplan.ask_max": (
-        "最多抽取多少家企业？输入数字，或点击“不限”。",
-        "At most how many enterprises? Type a number or press No limit.",
+    "newplan.ask_districts": (
+        "抽查哪些区域（乡镇、街道）？输入名称，多个用空格或逗号分隔；点击“默认”为全部区域。\n"
+        "名录中的区域：{known}",
+        "Which districts? Type their names separated by spaces or commas; Default is all.\n"
+        "Districts in the directory: {known}",
     ),
-    "newplan.bad_number": (
-        "请输入 1 到 100000 之间的整数。",
-        "Type a whole number from 1 to 100000.",
+    "newplan.ask_industries": (
+        "抽查哪些行业？输入名称，多个用空格或逗号分隔；点击“默认”为全部行业。\n名录中的行业：{known}",
+        "Which industries? Type their names separated by spaces or commas; Default is all.\n"
+        "Industries in the directory: {known}",
+    ),
+    "newplan.ask_object_types": (
+        "抽查哪些对象类型？输入名称，多个用空格或逗号分隔；点击“默认”为全部类型。\n"
+        "名录中的类型：{known}",
+        "Which object types? Type their names separated by spaces or commas; Default is all.\n"
+        "Types in the directory: {known}",
+    ),
+    "newplan.none_known": ("（名录中尚无）", "(none in the directory yet)"),
+    "newplan.unknown_names": (
+        "名录中没有：{values}。请按名录中的写法重新输入，或点击“默认”。",
+        "Not in the directory: {values}. Type them as the directory writes them, or press Default.",
+    ),
+    "newplan.ask_min_count": (
+        "最少抽取多少家企业？输入数字；点击“默认”为 0（按比例抽取，不设下限）。",
+        "At least how many enterprises? Type a number; Default is 0 (the ratios alone).",
+    ),
+    "newplan.ask_max": (
+        "最多抽取多少家企业？输入数字，或点击“默认”（不限）。",
+        "At most how many enterprises? Type a number or press Default (no limit).",
+    ),
+    "newplan.max_below_min": (
+        "最多抽取数不能少于最少抽取数 {min}，请重新输入。",
+        "The maximum cannot be below the minimum of {min}; type it again.",
+    ),
+    "newplan.bad_range": (
+        "请输入 {low} 到 {high} 之间的整数。",
+        "Type a whole number from {low} to {high}.",
     ),
     "newplan.ask_team": (
-        "每个检查组几名执法人员？（至少 2 名）",
-        "Officers per team? (at least 2)",
+        "每个检查组几名执法人员？（2 到 10 名；点击“默认”为 2 名）",
+        "Officers per team? (2 to 10; Default is 2)",
     ),
+    "newplan.ask_experts_per_team": (
+        "每个检查组配几名专家？输入 0 到 5；点击“默认”为 0（不配专家）。",
+        "Experts per team? Type 0 to 5; Default is 0 (no expert).",
+    ),
+    "newplan.ask_load_cap": (
+        "每名检查人员本次最多参加几个检查组？输入 1 到 100；点击“默认”为 1。",
+        "At most how many teams per inspector in this plan? Type 1 to 100; Default is 1.",
+    ),
+    "newplan.ask_recent_window_days": (
+        "近多少天内已检查过的企业不再抽取？输入 0 到 3650（0 为不排除）；点击“默认”为 365 天。",
+        "Leave out enterprises checked in the last how many days? Type 0 to 3650 (0: none "
+        "left out); Default is 365.",
+    ),
+    "newplan.ask_allow_overlap": (
+        "是否允许抽取已被检查期重叠的其他计划抽中的企业？点击“默认”为否"
+        "（同一企业的多部门联合事项应放在同一个计划中）。",
+        "Allow enterprises already drawn by another plan whose window overlaps? Default is "
+        "No (joint items of several departments for one enterprise belong in one plan).",
+    ),
+    "newplan.any": ("全部", "all"),
     "newplan.summary": (
-        "请确认：\n名称：{name}\n事项：{items}\n检查时间：{start} 至 {end}\n比例：{ratios}\n"
-        "最多：{max}\n检查组：{team} 人，每人每批最多 1 组，近 365 天已查企业不再抽取。",
+        "请确认：\n名称：{name}\n事项：{items}\n检查时间：{start} 至 {end}\n区域：{districts}\n"
+        "行业：{industries}\n对象类型：{object_types}\n比例：{ratios}\n最少：{min}\n最多：{max}\n"
+        "检查组：{team} 名执法人员，{experts} 名专家\n每人最多参加：{cap} 组\n"
+        "近 {recent} 天已查企业不再抽取\n允许与其他计划重叠：{overlap}",
         "Please confirm:\nName: {name}\nItems: {items}\nCheck window: {start} to {end}\n"
-        "Ratios: {ratios}\nAt most: {max}\nTeam: {team} officers, one team per inspector, "
-        "enterprises checked in the last 365 days excluded.",
+        "Districts: {districts}\nIndustries: {industries}\nObject types: {object_types}\n"
+        "Ratios: {ratios}\nAt least: {min}\nAt most: {max}\n"
+        "Team: {team} officers, {experts} experts\nTeams per inspector: at most {cap}\n"
+        "Enterprises checked in the last {recent} days excluded\n"
+        "Overlap with other plans allowed: {overlap}",
     ),
     "newplan.created": (
         "计划已创建（编号 {id}）。发送 /draw {id} 开始抽取。",
         "Plan {id} created. Send /draw {id} to draw it.",
     ),
-    "button.default_ratios": ("使用默认比例", "Default ratios"),
+    "button.default": ("默认", "Default"),
+    "button.yes": ("是", "Yes"),
+    "button.no": ("否", "No"),
     "button.no_limit": ("不限", "No limit"),
     "button.create": ("创建", "Create"),
     "button.team_size": ("{n} 人", "{n}"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.core.model import Reply
+from handlers.core.model import Button, Reply
 from handlers.core.router import Ctx, flow_button
 from handlers.records import render
 from handlers.records.steps import (
@@ -27,7 +27,7 @@ from services.common.calendar_store import calendar
 from services.common.errors import InvalidInput
 from services.messaging.conversations import State
 from services.records import card as record_card
-from services.records import cases, notices
+from services.records import cases, notice_patterns, notices
 
 # Prompts: the question of each step
 
@@ -48,11 +48,25 @@ async def ask_measures(ctx: Ctx, data: Data) -> Reply:
     )
 
 
+async def _series(ctx: Ctx) -> notice_patterns.Series:
+    # The numbering of the recording officer's department, else the configured one.
+    return await notice_patterns.series_for(ctx.session, ctx.user, ctx.policy.notice_pattern)
+
+
 async def ask_notice_number(ctx: Ctx, data: Data) -> Reply:
-    proposal = await notices.propose_number(
-        ctx.session, render.today(ctx).year, ctx.policy.notice_pattern
-    )
-    return ctx.reply("record.ask_notice_number", proposal=proposal).with_buttons(
+    series = await _series(ctx)
+    year = render.today(ctx).year
+    proposal = await notices.propose_number(ctx.session, year, series)
+    pending = data.get("pending")
+    if pending is None:
+        reply = ctx.reply("record.ask_notice_number", proposal=proposal)
+        keep: tuple[tuple[Button, ...], ...] = ()
+    else:
+        example = notices.format_number(series.pattern, year, 1)
+        reply = ctx.reply("notice.mismatch_ask", number=pending, example=example)
+        keep = ((button(ctx, "record.button.keep_number", "keepnum"),),)
+    return reply.with_buttons(
+        *keep,
         (button(ctx, "record.button.auto_number", "auto"),),
         (button(ctx, "record.button.measures_back", "mback"),),
     )
@@ -117,13 +131,21 @@ async def step_measures(ctx: Ctx, state: State, choice: str | None) -> list[Repl
 
 async def step_notice_number(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
     text = text_answer(ctx)
+    pending = state.data.get("pending")
+    confirmed = False
     if choice == "auto":
         number = None
+    elif choice == "keepnum" and pending is not None:
+        # Checked again: another notice may have taken it meanwhile.
+        number, confirmed = await notices.check_notice_number(ctx.session, pending), True
     elif choice is None and text is not None:
         number = await notices.check_notice_number(ctx.session, text)
+        if not notice_patterns.matches((await _series(ctx)).pattern, number):
+            return await goto(ctx, {**base(state.data), "pending": number}, "n_num")
     else:
         return await unexpected(ctx, state, choice)
-    return await goto(ctx, {**base(state.data), "num": number}, "n_issue")
+    data = {**base(state.data), "num": number, "numok": confirmed}
+    return await goto(ctx, data, "n_issue")
 
 
 async def step_issue_date(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
@@ -158,7 +180,8 @@ async def step_deadline(ctx: Ctx, state: State, choice: str | None) -> list[Repl
         deadline=deadline,
         today=render.today(ctx),
         now=ctx.now,
-        pattern=ctx.policy.notice_pattern,
+        pattern=await _series(ctx),
+        confirmed=bool(data.get("numok")),
     )
     notes.insert(
         0,

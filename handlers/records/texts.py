@@ -320,6 +320,24 @@ _MEASURES: dict[str, tuple[str, str]] = {
     ),
     "notice.not_found": ("没有编号为 {id} 的整改通知。", "There is no notice {id}."),
     "notice.closed": ("通知书 {number} 已经复查完毕。", "Notice {number} is already settled."),
+    "notice.off_pattern": (
+        "编号 {number} 不符合本部门的编号格式（例如 {example}），请确认后再使用。",
+        "Number {number} does not follow your department's pattern (e.g. {example}); "
+        "confirm it first.",
+    ),
+    "notice.mismatch_ask": (
+        "编号 {number} 不符合本部门的编号格式（例如 {example}）。点击“仍使用此编号”确认，"
+        "或重新输入。",
+        "Number {number} does not follow your department's pattern (e.g. {example}). Press "
+        "Keep this number to confirm, or type another.",
+    ),
+    "notice.bad_pattern": (
+        "编号格式“{pattern}”无效：须含 {{seq}}（序号），可含 {{year}}（年份），不含其他占位符。",
+        'Pattern "{pattern}" is invalid: it needs {{seq}} (the sequence) and may hold '
+        "{{year}}, nothing else in braces.",
+    ),
+    "notice.unknown_department": ("没有代码为 {code} 的部门。", "There is no department {code}."),
+    "record.button.keep_number": ("仍使用此编号", "Keep this number"),
     "case.duplicate": ("案号 {number} 已存在。", "Case number {number} already exists."),
     "case.filed_future": ("立案日期 {date} 晚于今天。", "The filing date {date} is after today."),
     "case.not_found": ("没有编号为 {id} 的案件。", "There is no case {id}."),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from itertools import chain
 from typing import Any
 
@@ -76,6 +78,7 @@ def _preview(
         for d, n in officers.items()
         if n == 0
     ]
+    warnings += _staffing(plan, elig, ks, officers, names or {})
     total, drawn = sum(populations.values()), sum(ks.values())
     if total and drawn * 100 < total * LOW_RATIO_PERCENT:
         warnings.append(("draw.warn_low_ratio", {"drawn": drawn, "total": total}))
@@ -83,10 +86,6 @@ def _preview(
     if competing:
         # Joint items of several departments for one enterprise belong in one plan.
         warnings.append(("draw.warn_competing", {"count": competing}))
-    needed = drawn * plan.team_size
-    capacity = sum(officers.values()) * plan.load_cap
-    if needed > capacity:
-        warnings.append(("draw.warn_pool", {"needed": needed, "capacity": capacity}))
     return Preview(
         plan,
         populations,
@@ -98,6 +97,79 @@ def _preview(
         warnings,
         names or {},
     )
+
+
+def department_demand(
+    elig: eligibility.Eligibility, ks: dict[str, int], team_size: int
+) -> dict[str, Fraction]:
+    """Officer places each plan department is expected to fill, by the team rule.
+
+    The engine gives every drawn enterprise one officer of each of its departments, then
+    fills the team up to `team_size` from the same departments' officers. So an
+    enterprise of departments D asks 1 + max(0, team_size - |D|) / |D| places of each
+    department of D (the extra seats shared evenly). Which enterprises are drawn is not
+    known before the draw: each risk class contributes k/n of its enterprises' demand.
+    """
+    demand = dict.fromkeys(elig.plan_departments, Fraction(0))
+    general = elig.departments_by_key.get("", []) if elig.general_for_other_types else []
+    for risk, k in ks.items():
+        text = elig.entries.get(risk, "")
+        total = text.count("\n") + 1 if text else 0
+        if not k or not total:
+            continue
+        # Lines are "code<TAB>type key"; counting "<TAB>key<NEWLINE>" stays in C, which a
+        # million enterprises need. Keys without departments of their own take the general.
+        haystack = text + "\n"
+        groups = [
+            (haystack.count(f"{eligibility.SEP}{key}\n"), deps)
+            for key, deps in elig.departments_by_key.items()
+            if key
+        ]
+        groups.append((total - sum(m for m, _ in groups), general))
+        for m, deps in groups:
+            if not m or not deps:
+                continue
+            share = Fraction(k * m, total) * (
+                1 + Fraction(max(0, team_size - len(deps)), len(deps))
+            )
+            for d in deps:
+                demand[d] = demand.get(d, Fraction(0)) + share
+    return demand
+
+
+def _staffing(
+    plan: Plan,
+    elig: eligibility.Eligibility,
+    ks: dict[str, int],
+    officers: dict[str, int],
+    names: dict[str, str],
+) -> list[tuple[str, dict[str, Any]]]:
+    """Warnings for departments whose officers cannot fill their expected places."""
+    short: list[tuple[str, dict[str, Any]]] = []
+    for d, places in department_demand(elig, ks, plan.team_size).items():
+        needed, capacity = math.ceil(places), officers.get(d, 0) * plan.load_cap
+        # A department without officers already has its own warning.
+        if officers.get(d, 0) and needed > capacity:
+            missing = math.ceil((needed - capacity) / plan.load_cap)
+            short.append(
+                (
+                    "draw.warn_department_short",
+                    {
+                        "department": names.get(d, d),
+                        "needed": needed,
+                        "officers": officers[d],
+                        "cap": plan.load_cap,
+                        "missing": missing,
+                    },
+                )
+            )
+    experts = sum(1 for i in elig.inspectors if i.expert) * plan.load_cap
+    wanted = sum(ks.values()) * plan.experts_per_team
+    if wanted > experts:
+        short.append(("draw.warn_experts", {"needed": wanted, "capacity": experts}))
+    if short:
+        short.insert(0, ("draw.warn_staffing", {"teams": sum(ks.values())}))
+    return short
 
 
 @dataclass(frozen=True)

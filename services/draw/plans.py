@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,9 +64,10 @@ class PlanSpec(BaseModel):
     @model_validator(mode="after")
     def _window(self) -> PlanSpec:
         if self.check_end < self.check_start:
-            raise ValueError("check_end is before check_start")
+            # The type names the field the refusal is about (parse_spec reads it).
+            raise PydanticCustomError("check_end", "check_end is before check_start")
         if self.max_count is not None and self.max_count < self.min_count:
-            raise ValueError("max_count is below min_count")
+            raise PydanticCustomError("max_count", "max_count is below min_count")
         return self
 
 
@@ -75,8 +77,11 @@ def parse_spec(data: dict[str, Any]) -> PlanSpec:
         return PlanSpec.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "plan"
-        raise InvalidInput("plan.invalid", field=where, reason=first["msg"]) from None
+        loc = first["loc"]
+        where = str(loc[0]) if loc else first["type"]
+        # pydantic's message is English: the catalog says, per field, what it must be.
+        key = f"plan.invalid.{where}" if where in PlanSpec.model_fields else "plan.invalid"
+        raise InvalidInput(key, field=where) from None
 
 
 async def create_plan(

@@ -22,6 +22,7 @@ from services.common.errors import Conflict, InvalidInput
 from services.common.policy import NOTICE_PATTERN, NOTICE_WORKING_DAYS
 from services.common.rows import existing
 from services.common.workdays import OFFICIAL, Calendar, WorkdayResult
+from services.records.notice_patterns import Series, matches
 from services.records.results import clean_text, log_change, result_for_edit, touch
 from services.records.tasks import require_member
 
@@ -40,19 +41,29 @@ async def _number_taken(session: AsyncSession, number: str) -> bool:
     return found is not None
 
 
-async def propose_number(session: AsyncSession, year: int, pattern: str = NOTICE_PATTERN) -> str:
+def _series(numbering: str | Series) -> Series:
+    # A bare pattern is the default numbering (the yearly counter "notice:YEAR").
+    return numbering if isinstance(numbering, Series) else Series(numbering)
+
+
+async def propose_number(
+    session: AsyncSession, year: int, pattern: str | Series = NOTICE_PATTERN
+) -> str:
     """The number the next notice of `year` would get (nothing is reserved)."""
-    current = await session.scalar(select(Counter.value).where(Counter.name == f"notice:{year}"))
+    series = _series(pattern)
+    name = series.counter_name(year)
+    current = await session.scalar(select(Counter.value).where(Counter.name == name))
     seq = (current or 0) + 1
-    while await _number_taken(session, format_number(pattern, year, seq)):
+    while await _number_taken(session, format_number(series.pattern, year, seq)):
         seq += 1
-    return format_number(pattern, year, seq)
+    return format_number(series.pattern, year, seq)
 
 
-async def _allocate_number(session: AsyncSession, year: int, pattern: str) -> str:
+async def _allocate_number(session: AsyncSession, year: int, series: Series) -> str:
     # The counter is atomic; numbers typed by hand are skipped so the result stays unique.
     while True:
-        number = format_number(pattern, year, await counters.next_value(session, f"notice:{year}"))
+        seq = await counters.next_value(session, series.counter_name(year))
+        number = format_number(series.pattern, year, seq)
         if not await _number_taken(session, number):
             return number
 
@@ -105,16 +116,24 @@ async def add_notice(
     today: date,
     now: datetime,
     problem_id: int | None = None,
-    pattern: str = NOTICE_PATTERN,
+    pattern: str | Series = NOTICE_PATTERN,
+    confirmed: bool = False,
 ) -> RectificationNotice:
-    """Record an order to correct; `number=None` takes the next number of the pattern."""
+    """Record an order to correct; `number=None` takes the next number of the pattern.
+
+    A typed number off the pattern is taken only `confirmed` (the user saw the pattern).
+    """
     result = await result_for_edit(session, actor, result_id, "notice.add")
     check_issue_date(issued_on, today)
     check_deadline(deadline, issued_on, today)
+    series = _series(pattern)
     if number is None:
-        number = await _allocate_number(session, issued_on.year, pattern)
+        number = await _allocate_number(session, issued_on.year, series)
     else:
         number = await check_notice_number(session, number)
+        if not confirmed and not matches(series.pattern, number):
+            example = format_number(series.pattern, issued_on.year, 1)
+            raise InvalidInput("notice.off_pattern", number=number, example=example)
     notice = RectificationNotice(
         result_id=result_id,
         problem_id=problem_id,
