@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot import cli_records
+from bot import cli_past, cli_records
 from bot.cli_types import Runner
 from handlers.core.db import unit_of_work
 from handlers.core.i18n import t
@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 def add_parsers(sub: Any) -> None:
     """Add the import, export and template subcommands."""
     imp = sub.add_parser("import", help="import a list from CSV or XLSX (see README)")
-    imp.add_argument("kind", choices=[*KINDS, "auto"], help="which list; auto: from the header")
+    imp.add_argument(
+        "kind",
+        choices=[*KINDS, "auto", "results"],
+        help="which list; auto: from the header; results: checks done before JointCheck",
+    )
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.add_argument(
@@ -82,6 +86,8 @@ class ProgressBar:
 
 async def run_import(app: App, args: argparse.Namespace) -> int:
     """`jointcheck import KIND FILE`: 0 when imported (or clean on a dry run), 1 otherwise."""
+    if args.kind == "results":
+        return await cli_past.run_import_results(app, args)
     lang = args.lang or app.settings.default_language
     rejects = args.rejects or args.file.with_name(f"{args.file.stem}.rejects.csv")
     bar = ProgressBar(sys.stderr, lang) if args.progress or sys.stderr.isatty() else None

@@ -137,3 +137,21 @@ class EvidenceFile(Base):
     platform_file_id: Mapped[str | None] = mapped_column(String(255))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+
+
+class PastResult(Base):
+    """A check done before JointCheck, imported from a results file (no draw behind it)."""
+
+    __tablename__ = "past_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    plan_name: Mapped[str] = mapped_column(String(200))
+    checked_on: Mapped[date] = mapped_column(index=True)
+    categories: Mapped[str] = mapped_column(String(200))  # category codes, comma-separated
+    problems: Mapped[int]
+    notices: Mapped[int]
+    cases: Mapped[int]
+    source: Mapped[str] = mapped_column(String(255))  # the file's name
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import build_app
@@ -12,8 +13,9 @@ from handlers.core.db import unit_of_work
 from handlers.core.model import Reply
 from models import Meeting, MeetingParticipant, OutboxMessage
 from scheduler.delivery import deliver_due
-from services.meetings import schedule
-from tests.helpers import console_account, load_demo, say, texts
+from services.common.errors import InvalidInput
+from services.meetings import past, schedule
+from tests.helpers import console_account, load_demo, row_counts, say, texts
 
 START = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 
@@ -184,3 +186,80 @@ async def test_outcome_is_recorded_after_the_meeting(app) -> None:
         ).all()
     assert meeting is not None and meeting.status == "held"
     assert sorted(attended) == [False, True, True, True, True]  # 4 officers + coord
+
+
+async def test_a_past_meeting_is_entered_as_held_and_nobody_is_told(app) -> None:
+    await load_demo(app)
+    await console_account(app, "coord")
+    await say(app, "coord", "/meeting")
+    await say(app, "coord", button="f:meeting:plenary")
+    await say(app, "coord", "2026年第一次全体会议")
+    offered = await say(app, "coord", "2026-03-02 09:30")
+    assert "已召开" in texts(offered)
+    await say(app, "coord", button="f:meeting:held")
+    await say(app, "coord", "区政府三楼")
+    await say(app, "coord", "审议年度计划")
+    absent = await say(app, "coord", "1")  # 市场监督管理局 alone
+    assert "缺席人员" in texts(absent)
+    await say(app, "coord", "1")
+    await say(app, "coord", "审议通过年度抽查计划")
+    summary = await say(app, "coord", "通过2026年度抽查计划")
+    assert "2026-03-02 09:30（已召开）" in texts(summary)
+    assert "已补录会议" in texts(await say(app, "coord", button="f:meeting:create"))
+    async with unit_of_work(app.sessions, write=False) as session:
+        meeting = await session.scalar(select(Meeting))
+        attended = (await session.scalars(select(MeetingParticipant.attended))).all()
+        sent = (
+            await session.scalars(
+                select(OutboxMessage.id).where(OutboxMessage.dedupe_key.like("meeting:%"))
+            )
+        ).all()
+    assert meeting is not None and meeting.status == "held"
+    assert meeting.starts_at == datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
+    assert meeting.minutes == "审议通过年度抽查计划"
+    assert attended.count(False) == 1 and True in attended
+    assert sent == []
+
+
+async def test_a_future_time_cannot_be_entered_as_held(app) -> None:
+    await load_demo(app)
+    before = await row_counts(app)
+    with pytest.raises(InvalidInput):
+        async with unit_of_work(app.sessions) as session:
+            await past.record_past(
+                session,
+                None,
+                kind="plenary",
+                title="x",
+                starts_at=app.clock.now() + timedelta(hours=1),
+                place="p",
+                agenda="a",
+                departments=["WSJK"],
+                absent_user_ids=[],
+                minutes="纪要",
+                decisions="",
+                now=app.clock.now(),
+            )
+    assert await row_counts(app) == before
+
+
+async def test_a_held_meeting_needs_its_minutes(app) -> None:
+    await load_demo(app)
+    before = await row_counts(app)
+    with pytest.raises(InvalidInput, match="minutes_required"):
+        async with unit_of_work(app.sessions) as session:
+            await past.record_past(
+                session,
+                None,
+                kind="plenary",
+                title="x",
+                starts_at=app.clock.now() - timedelta(days=30),
+                place="p",
+                agenda="a",
+                departments=["WSJK"],
+                absent_user_ids=[],
+                minutes=" ",
+                decisions="",
+                now=app.clock.now(),
+            )
+    assert await row_counts(app) == before

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from handlers.core.model import Reply
 from handlers.core.router import ButtonKind, Command, Ctx, Flow, Router, flow_button, roles
+from handlers.meetings import past
 from models import Department, Meeting, MeetingParticipant, User
 from services.common.clock import SHANGHAI, local_text
 from services.common.dates import parse_date
@@ -22,8 +23,8 @@ FLOW, MOVE, CANCEL, OUTCOME, RSVP = "meeting", "mtgmove", "mtgcancel", "mtgheld"
 _TIME = re.compile(r"^(.+?)\s+(\d{1,2})[:：](\d{2})$")
 
 
-def parse_time(text: str, now: datetime) -> datetime:
-    """A Beijing-time "2026-12-05 09:30" as an aware datetime in the future."""
+def parse_time(text: str, now: datetime, *, past_ok: bool = False) -> datetime:
+    """A Beijing-time "2026-12-05 09:30" as an aware datetime, in the future unless past_ok."""
     match = _TIME.match(text.strip())
     try:
         if not match:
@@ -34,7 +35,7 @@ def parse_time(text: str, now: datetime) -> datetime:
         )
     except (DomainError, ValueError):
         raise InvalidInput("meeting.bad_time") from None
-    if when <= now:
+    if when <= now and not past_ok:
         raise InvalidInput("meeting.bad_time")
     return when
 
@@ -66,8 +67,15 @@ async def meeting_flow(ctx: Ctx, state: State) -> list[Reply]:
         data["title"] = text
         return await _ask(ctx, data, "time", "meeting.ask_time")
     if state.step == "time" and text:
-        data["starts_at"] = parse_time(text, ctx.now).isoformat()
+        when = parse_time(text, ctx.now, past_ok=True)
+        data["starts_at"] = when.isoformat()
+        if when <= ctx.now:
+            # A district starting mid-year enters meetings already held.
+            return await past.ask_held(ctx, data)
         return await _ask(ctx, data, "place", "meeting.ask_place")
+    held = await past.step(ctx, state, text, choice, _confirm_held)
+    if held is not None:
+        return held
     if state.step in ("place", "agenda") and text:
         data[state.step] = text
         if state.step == "place":
@@ -80,7 +88,11 @@ async def meeting_flow(ctx: Ctx, state: State) -> list[Reply]:
     if state.step == "departments" and (choice == "all" or text):
         depts = await _departments(ctx)
         data["departments"] = [c for c, _ in depts] if choice == "all" else _pick(text, depts)
+        if data.get("past"):
+            return await past.ask_absent(ctx, data)
         return await _confirm(ctx, data, depts)
+    if state.step == "confirm" and choice == "create" and data.get("past"):
+        return await past.create(ctx, data)
     if state.step == "confirm" and choice == "create":
         meeting = await schedule.create(
             ctx.session,
@@ -117,6 +129,10 @@ def _pick(text: str, depts: list[tuple[str, str]]) -> list[str]:
     return sorted({depts[n - 1][0] for n in numbers if n is not None})
 
 
+async def _confirm_held(ctx: Ctx, data: dict[str, object]) -> list[Reply]:
+    return await _confirm(ctx, data, await _departments(ctx))
+
+
 async def _confirm(ctx: Ctx, data: dict[str, object], depts: list[tuple[str, str]]) -> list[Reply]:
     await ctx.save_state(State(FLOW, "confirm", dict(data)))
     names = dict(depts)
@@ -126,7 +142,8 @@ async def _confirm(ctx: Ctx, data: dict[str, object], depts: list[tuple[str, str
         "meeting.summary",
         kind=ctx.t(f"kind.{data['kind']}"),
         title=data["title"],
-        time=local_text(datetime.fromisoformat(str(data["starts_at"]))),
+        time=local_text(datetime.fromisoformat(str(data["starts_at"])))
+        + (ctx.t("meeting.past_mark") if data.get("past") else ""),
         place=data["place"],
         agenda=data["agenda"],
         departments=ctx.t("list.sep").join(names[c] for c in codes),

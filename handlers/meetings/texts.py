@@ -15,6 +15,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "时间格式有误或已过去。请写成 2026-12-05 09:30。",
         "Cannot read that time, or it has passed. Write 2026-12-05 09:30.",
     ),
+    "meeting.ask_past": (
+        "该时间已过去。如果会议已经召开，请点击“已召开”，补录出席情况和会议纪要（不发送通知和提醒）。",
+        "That time has passed. If the meeting was held, press Held to enter its attendance "
+        "and minutes (no invitations or reminders are sent).",
+    ),
+    "meeting.past_mark": ("（已召开）", " (held)"),
+    "meeting.past_recorded": (
+        "已补录会议（编号 {id}）：已召开，缺席 {absent} 人；未发送通知。",
+        "Meeting {id} entered as held, {absent} absent; nobody was notified.",
+    ),
+    "meeting.minutes_required": (
+        "补录已召开的会议须填写会议纪要。",
+        "A held meeting needs its minutes.",
+    ),
     "meeting.ask_place": ("会议地点：", "Place:"),
     "meeting.ask_agenda": ("会议议程：", "Agenda:"),
     "meeting.ask_departments": (
@@ -123,5 +137,52 @@ TEXTS: dict[str, tuple[str, str]] = {
         "【提醒未送达】一条“{kind}”提醒原定 {due} 发送，因系统停机超过宽限时间，已标记为错过。",
         'A "{kind}" reminder due at {due} was missed while the system was down past the grace '
         "period.",
+    ),
+    # Refusals of `jointcheck import results` (services/records/past.py); they live here
+    # until the records catalog takes them. Every one says nothing was imported.
+    "past.missing_column": (
+        "结果文件缺少“{column}”列，未导入任何结果。",
+        'The results file has no "{column}" column; nothing was imported.',
+    ),
+    "past.unreadable": (
+        "无法读取文件 {file}，未导入任何结果。",
+        "Cannot read the file {file}; nothing was imported.",
+    ),
+    "past.too_many": (
+        "结果文件超过 {limit} 行，未导入任何结果。",
+        "The results file has more than {limit} rows; nothing was imported.",
+    ),
+    "past.no_rows": (
+        "结果文件没有数据行，未导入任何结果。",
+        "The results file has no rows; nothing was imported.",
+    ),
+    "past.bad_code": (
+        "第 {row} 行统一社会信用代码“{value}”无效，未导入任何结果。",
+        'Row {row}: "{value}" is not a valid credit code; nothing was imported.',
+    ),
+    "past.unknown_enterprise": (
+        "第 {row} 行：检查对象名录库中没有信用代码为 {value} 的企业，未导入任何结果。",
+        "Row {row}: no enterprise with credit code {value} in the directory; nothing was imported.",
+    ),
+    "past.bad_plan": (
+        "第 {row} 行缺少抽查计划名称，未导入任何结果。",
+        "Row {row}: the plan name is missing; nothing was imported.",
+    ),
+    "past.bad_date": (
+        "第 {row} 行检查日期“{value}”无效或在今天之后，未导入任何结果。",
+        'Row {row}: check date "{value}" is not a date up to today; nothing was imported.',
+    ),
+    "past.bad_category": (
+        "第 {row} 行检查结果“{value}”不是已知的结果类别，未导入任何结果。",
+        'Row {row}: result "{value}" is not a known result category; nothing was imported.',
+    ),
+    "past.bad_count": (
+        "第 {row} 行“{column}”应为 0 至 {high} 的整数，而不是“{value}”，未导入任何结果。",
+        'Row {row}: "{column}" must be a whole number from 0 to {high}, not "{value}"; '
+        "nothing was imported.",
+    ),
+    "past.already_imported": (
+        "文件 {file} 已导入过，未重复导入。",
+        "The file {file} was imported before; nothing was imported again.",
     ),
 }

@@ -21,8 +21,12 @@ KINDS = ("plenary", "topical")
 DEFAULT_OFFSETS = (timedelta(days=1), timedelta(hours=1))
 
 
-async def _invitees(
-    session: AsyncSession, departments: Sequence[str], logins: Sequence[str]
+async def invitee_ids(
+    session: AsyncSession,
+    departments: Sequence[str],
+    logins: Sequence[str],
+    *,
+    people_required: bool = True,
 ) -> list[int]:
     """Users of the given departments (staff or directory inspectors) and logins."""
     ids: set[int] = set()
@@ -46,7 +50,7 @@ async def _invitees(
         if len(found) != len(set(logins)):
             raise NotFound("meeting.unknown_user")
         ids.update(found)
-    if not ids:
+    if not ids and people_required:
         raise InvalidInput("meeting.no_participants")
     return sorted(ids)
 
@@ -72,6 +76,38 @@ async def create(
         raise InvalidInput("meeting.bad_kind")
     if starts_at <= now:
         raise InvalidInput("meeting.in_past")
+    meeting = await add_meeting(
+        session, actor, kind, title, starts_at, place, agenda, departments, logins, now
+    )
+    await _notify(session, meeting, "invite", now, with_rsvp=True)
+    await _queue_reminders(session, meeting, now, offsets, version=1)
+    await audit.record(
+        session,
+        at=now,
+        actor=audit_name(actor),
+        action="meeting.create",
+        object_type="meeting",
+        object_id=meeting.id,
+        after={"title": meeting.title, "starts_at": starts_at.isoformat(), "kind": kind},
+    )
+    return meeting
+
+
+async def add_meeting(
+    session: AsyncSession,
+    actor: Actor | None,
+    kind: str,
+    title: str,
+    starts_at: datetime,
+    place: str,
+    agenda: str,
+    departments: Sequence[str],
+    logins: Sequence[str],
+    now: datetime,
+    *,
+    people_required: bool = True,
+) -> Meeting:
+    """Add a meeting and its participants (departments and their people), nothing sent."""
     meeting = Meeting(
         kind=kind,
         title=title.strip()[:200],
@@ -87,20 +123,10 @@ async def create(
         await session.scalars(select(Department.id).where(Department.code.in_(departments)))
     ).all()
     session.add_all(MeetingParticipant(meeting_id=meeting.id, department_id=d) for d in dept_ids)
-    for user_id in await _invitees(session, departments, logins):
+    people = await invitee_ids(session, departments, logins, people_required=people_required)
+    for user_id in people:
         session.add(MeetingParticipant(meeting_id=meeting.id, user_id=user_id))
     await session.flush()
-    await _notify(session, meeting, "invite", now, with_rsvp=True)
-    await _queue_reminders(session, meeting, now, offsets, version=1)
-    await audit.record(
-        session,
-        at=now,
-        actor=audit_name(actor),
-        action="meeting.create",
-        object_type="meeting",
-        object_id=meeting.id,
-        after={"title": meeting.title, "starts_at": starts_at.isoformat(), "kind": kind},
-    )
     return meeting
 
 

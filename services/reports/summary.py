@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from models import Assignment, Case, InspectionResult, Meeting, Problem, RectificationNotice
+from models.records import PastResult
 from services.common.clock import SHANGHAI
 
 SUBMITTED = ("awaiting_review", "returned", "approved", "published")
@@ -55,11 +56,16 @@ class Figures:
     overdue_cases: int
     published: int
     published_on_time: int
+    # Checks done before JointCheck, imported from a results file (`services.records.past`),
+    # and their orders to correct: counted above, their corrections unknown.
+    imported_results: int = 0
+    imported_notices: int = 0
 
     @property
     def correction_rate(self) -> float | None:
-        """Share of the period's orders to correct that were corrected."""
-        return self.notices_corrected / self.notices_issued if self.notices_issued else None
+        """Share of the period's tracked orders to correct that were corrected."""
+        tracked = self.notices_issued - self.imported_notices
+        return self.notices_corrected / tracked if tracked else None
 
     @property
     def on_time_rate(self) -> float | None:
@@ -75,16 +81,24 @@ def _within(
 
 async def figures(session: AsyncSession, period: Period, today: date) -> Figures:
     """Count the period's meetings, checks, problems, notices, cases and publications."""
+    # Held meetings count whether scheduled ahead or entered afterwards; imported results
+    # of checks done before JointCheck add to the checks, problems, orders and cases.
     first, after = period.utc_bounds()
     submitted = InspectionResult.status.in_(SUBMITTED)
     meetings = select(func.count()).where(
         Meeting.status == "held", Meeting.starts_at >= first, Meeting.starts_at < after
     )
-    enterprises = (
-        select(func.count(func.distinct(Assignment.enterprise_id)))
+    checked = (
+        select(Assignment.enterprise_id.label("enterprise_id"))
         .join(InspectionResult, InspectionResult.assignment_id == Assignment.id)
         .where(submitted, _within(InspectionResult.checked_on, period))
     )
+    imported = select(PastResult.enterprise_id.label("enterprise_id")).where(
+        _within(PastResult.checked_on, period)
+    )
+    # An enterprise checked both before and with JointCheck in one period counts once.
+    inspected = union(checked, imported).subquery()
+    enterprises = select(func.count()).select_from(inspected)
     problems = (
         select(func.count())
         .select_from(Problem)
@@ -92,10 +106,26 @@ async def figures(session: AsyncSession, period: Period, today: date) -> Figures
         .where(submitted, _within(Problem.found_on, period))
     )
     corrected = case((RectificationNotice.status == "corrected", 1), else_=0)
-    notices = select(func.count(), func.coalesce(func.sum(corrected), 0)).where(
-        _within(RectificationNotice.issued_on, period)
+    # Orders and cases count on submitted records only, like problems: a draft's are not
+    # yet part of the record.
+    notices = (
+        select(func.count(), func.coalesce(func.sum(corrected), 0))
+        .select_from(RectificationNotice)
+        .join(InspectionResult, InspectionResult.id == RectificationNotice.result_id)
+        .where(submitted, _within(RectificationNotice.issued_on, period))
     )
-    cases = select(func.count()).select_from(Case).where(_within(Case.filed_on, period))
+    cases = (
+        select(func.count())
+        .select_from(Case)
+        .join(InspectionResult, InspectionResult.id == Case.result_id)
+        .where(submitted, _within(Case.filed_on, period))
+    )
+    past = select(
+        func.count(),
+        func.coalesce(func.sum(PastResult.problems), 0),
+        func.coalesce(func.sum(PastResult.notices), 0),
+        func.coalesce(func.sum(PastResult.cases), 0),
+    ).where(_within(PastResult.checked_on, period))
     overdue_notices = select(func.count()).where(
         RectificationNotice.status.in_(("open", "extended")), RectificationNotice.deadline < today
     )
@@ -104,6 +134,7 @@ async def figures(session: AsyncSession, period: Period, today: date) -> Figures
         InspectionResult.published_at >= first, InspectionResult.published_at < after
     )
     n_notices, n_corrected = (await session.execute(notices)).one()
+    n_past, past_problems, past_notices, past_cases = (await session.execute(past)).one()
     n_published = n_on_time = 0
     for published_at, due in await session.execute(published):
         # On time means published on or before the due date as Shanghai reckons it.
@@ -114,14 +145,16 @@ async def figures(session: AsyncSession, period: Period, today: date) -> Figures
         period=period,
         meetings_held=await _scalar(session, meetings.select_from(Meeting)),
         enterprises_inspected=await _scalar(session, enterprises),
-        problems_found=await _scalar(session, problems),
-        notices_issued=int(n_notices),
-        cases_filed=await _scalar(session, cases),
+        problems_found=await _scalar(session, problems) + int(past_problems),
+        notices_issued=int(n_notices) + int(past_notices),
+        cases_filed=await _scalar(session, cases) + int(past_cases),
         notices_corrected=int(n_corrected),
         overdue_notices=await _scalar(session, overdue_notices.select_from(RectificationNotice)),
         overdue_cases=await _scalar(session, overdue_cases.select_from(Case)),
         published=n_published,
         published_on_time=n_on_time,
+        imported_results=int(n_past),
+        imported_notices=int(past_notices),
     )
 
 
