@@ -84,27 +84,33 @@ def result_lines(ctx: Ctx, draw: Draw, teams: list[TeamView], names: dict[str, s
     """Every drawn enterprise with its team and what it lacks."""
     lines = [ctx.t("draw.result_head", id=draw.id)]
     for view in teams:
-        members = []
-        for name, _cert, role in view.members:
-            mark = ctx.t("draw.expert_mark") if role == "expert" else ""
-            if name == view.lead:
-                mark += ctx.t("draw.lead_mark")
-            members.append(name + mark)
-        team = ctx.t("list.sep").join(members) or "-"
-        lines.append(
-            ctx.t(
-                "draw.result_line",
-                n=view.position,
-                enterprise=view.enterprise,
-                code=view.credit_code,
-                team=team,
-            )
+        lines += _team_lines(ctx, view, names, experts=True)
+    return lines
+
+
+def _team_lines(ctx: Ctx, view: TeamView, names: dict[str, str], *, experts: bool) -> list[str]:
+    """One drawn enterprise with its team (lead and, if asked, experts marked) and gaps."""
+    members = []
+    for name, _cert, role in view.members:
+        mark = ctx.t("draw.expert_mark") if experts and role == "expert" else ""
+        if name == view.lead:
+            mark += ctx.t("draw.lead_mark")
+        members.append(name + mark)
+    team = ctx.t("list.sep").join(members) or "-"
+    lines = [
+        ctx.t(
+            "draw.result_line",
+            n=view.position,
+            enterprise=view.enterprise,
+            code=view.credit_code,
+            team=team,
         )
-        if not view.members:
-            lines.append(ctx.t("draw.unstaffed"))
-        if view.shortfalls:
-            what = ctx.t("list.sep").join(_shortfall(ctx, s, names) for s in view.shortfalls)
-            lines.append(ctx.t("draw.short_line", what=what))
+    ]
+    if not view.members:
+        lines.append(ctx.t("draw.unstaffed"))
+    if view.shortfalls:
+        what = ctx.t("list.sep").join(_shortfall(ctx, s, names) for s in view.shortfalls)
+        lines.append(ctx.t("draw.short_line", what=what))
     return lines
 
 
@@ -142,25 +148,7 @@ def supplement_lines(
         filled = wanted.get(view.credit_code)
         if filled is None:
             continue
-        members = [
-            name + (ctx.t("draw.lead_mark") if name == view.lead else "")
-            for name, _, _ in view.members
-        ]
-        team = ctx.t("list.sep").join(members) or "-"
-        lines.append(
-            ctx.t(
-                "draw.result_line",
-                n=view.position,
-                enterprise=view.enterprise,
-                code=view.credit_code,
-                team=team,
-            )
-        )
-        if not view.members:
-            lines.append(ctx.t("draw.unstaffed"))
-        if view.shortfalls:
-            what = ctx.t("list.sep").join(_shortfall(ctx, s, names) for s in view.shortfalls)
-            lines.append(ctx.t("draw.short_line", what=what))
+        lines += _team_lines(ctx, view, names, experts=False)
     if len(lines) == 1:
         lines.append(ctx.t("supp.nothing_filled"))
     return lines
