@@ -263,3 +263,13 @@ async def test_a_held_meeting_needs_its_minutes(app) -> None:
                 now=app.clock.now(),
             )
     assert await row_counts(app) == before
+
+
+async def test_an_outcome_before_the_meeting_is_refused_before_any_typing(app) -> None:
+    meeting_id = await _meeting(app)
+    before = await row_counts(app)
+    reply = texts(await say(app, "coord", button=f"mtg:held:{meeting_id}"))
+    assert "尚未开始" in reply
+    # No question was asked: the next line is not taken as an answer about the meeting.
+    assert "缺席人员" not in texts(await say(app, "coord", button="f:mtgheld:yes"))
+    assert await row_counts(app) == before

@@ -203,6 +203,8 @@ async def meeting_button(ctx: Ctx, args: list[str]) -> list[Reply]:
         await ctx.start_flow(CANCEL, "reason", {"meeting": meeting_id})
         return [ctx.reply("meeting.ask_cancel_reason")]
     if action == "held":
+        # Refused here, not after the attendance and minutes are typed.
+        await schedule.check_outcome_open(ctx.session, ctx.user, meeting_id, ctx.now)
         await ctx.start_flow(OUTCOME, "held", {"meeting": meeting_id})
         row = (
             flow_button(ctx.t("button.held"), OUTCOME, "yes"),

@@ -323,6 +323,17 @@ async def rsvp(
     )
 
 
+async def check_outcome_open(
+    session: AsyncSession, actor: Actor | None, meeting_id: int, now: datetime
+) -> None:
+    """Refuse before any typing: an outcome is recorded for a scheduled meeting once begun."""
+    if actor is not None:
+        require_role(actor, "coordinator")
+    meeting = await _scheduled(session, meeting_id)
+    if meeting.starts_at > now:
+        raise InvalidInput("meeting.not_yet")
+
+
 async def record_outcome(
     session: AsyncSession,
     actor: Actor | None,
