@@ -103,37 +103,53 @@ async def ensure_users(
     messages are queued: a message needs a user to wait for.
     """
     wanted = list(dict.fromkeys(inspector_ids))
-    have: set[int | None] = set()
+    # In batches, not one query per person: a county-wide draw brings hundreds of officers.
+    missing: list[Inspector] = []
     for i in range(0, len(wanted), 500):  # within every database's bound-parameter limit
         chunk = wanted[i : i + 500]
-        found = await session.scalars(select(User.inspector_id).where(User.inspector_id.in_(chunk)))
-        have.update(found.all())
-    made = 0
-    for inspector_id in wanted:
-        inspector = await session.get(Inspector, inspector_id)
-        if inspector is None or inspector_id in have:
-            continue
-        user = User(
-            login=await free_login(session, f"cert-{inspector.cert_no}"),
-            display_name=inspector.name,
-            inspector_id=inspector_id,
-            department_id=inspector.department_id,
-            created_at=now,
+        have = set(
+            (
+                await session.scalars(select(User.inspector_id).where(User.inspector_id.in_(chunk)))
+            ).all()
         )
-        session.add(user)
-        await session.flush()
-        session.add(UserRole(user_id=user.id, role="inspector"))
-        await audit.record(
-            session,
-            at=now,
-            actor=audit_name(actor),
-            action="user.create",
-            object_type="user",
-            object_id=user.id,
-            after={"login": user.login, "role": "inspector", "inspector_id": inspector_id},
+        found = await session.scalars(select(Inspector).where(Inspector.id.in_(chunk)))
+        missing += [inspector for inspector in found.all() if inspector.id not in have]
+    if not missing:
+        return 0
+    order = {inspector_id: n for n, inspector_id in enumerate(wanted)}
+    missing.sort(key=lambda inspector: order[inspector.id])
+    taken: set[str] = set()
+    for i in range(0, len(missing), 500):
+        bases = [f"cert-{inspector.cert_no}" for inspector in missing[i : i + 500]]
+        taken.update((await session.scalars(select(User.login).where(User.login.in_(bases)))).all())
+    users = []
+    for inspector in missing:
+        base = f"cert-{inspector.cert_no}"
+        # A login an admin chose may hold the made-up one already: then base-2, base-3...
+        login = await free_login(session, base) if base in taken else base
+        users.append(
+            User(
+                login=login,
+                display_name=inspector.name,
+                inspector_id=inspector.id,
+                department_id=inspector.department_id,
+                created_at=now,
+            )
         )
-        made += 1
-    return made
+    session.add_all(users)
+    await session.flush()
+    session.add_all(UserRole(user_id=user.id, role="inspector") for user in users)
+    # One entry for the batch, naming every login made (as an import does for its rows).
+    await audit.record(
+        session,
+        at=now,
+        actor=audit_name(actor),
+        action="user.create",
+        object_type="user",
+        object_id=users[0].id if len(users) == 1 else None,
+        after={"role": "inspector", "logins": [u.login for u in users]},
+    )
+    return len(users)
 
 
 async def _notify(

@@ -146,22 +146,27 @@ async def _notify_members(session: AsyncSession, draw: Draw, now: datetime) -> N
         .join(Enterprise, Enterprise.id == Assignment.enterprise_id)
         .where(Assignment.draw_id == draw.id)
     )
-    for assignment_id, enterprise, user_id in rows:
-        await outbox.enqueue(
-            session,
-            kind="assignment.new",
-            due_at=now,
-            now=now,
-            dedupe_key=f"assignment:{assignment_id}:user:{user_id}",
-            recipient_user_id=user_id,
-            key="draw.assigned",
-            params={
-                "plan": plan.name,
-                "enterprise": enterprise,
-                "start": plan.check_start.isoformat(),
-                "end": plan.check_end.isoformat(),
-            },
-        )
+    # One statement for every member of every team: a county-wide draw has hundreds.
+    await outbox.enqueue_rows(
+        session,
+        [
+            outbox.row(
+                kind="assignment.new",
+                due_at=now,
+                now=now,
+                dedupe_key=f"assignment:{assignment_id}:user:{user_id}",
+                recipient_user_id=user_id,
+                key="draw.assigned",
+                params={
+                    "plan": plan.name,
+                    "enterprise": enterprise,
+                    "start": plan.check_start.isoformat(),
+                    "end": plan.check_end.isoformat(),
+                },
+            )
+            for assignment_id, enterprise, user_id in rows
+        ],
+    )
 
 
 @dataclass(frozen=True)

@@ -57,13 +57,42 @@ async def enqueue(
         "attempts": 0,
         "created_at": now,
     }
+    await enqueue_rows(session, [values])
+
+
+def row(
+    *,
+    kind: str,
+    due_at: datetime,
+    dedupe_key: str,
+    key: str,
+    params: dict[str, Any],
+    now: datetime,
+    recipient_user_id: int | None = None,
+) -> dict[str, Any]:
+    """One message to a user as `enqueue_rows` takes it (for many messages at once)."""
+    return {
+        "kind": kind,
+        "due_at": due_at,
+        "dedupe_key": dedupe_key,
+        "payload": {"key": key, "params": params},
+        "recipient_user_id": recipient_user_id,
+        "platform": None,
+        "chat_id": None,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
+async def enqueue_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Queue messages in one statement; a dedupe key already queued is skipped (a retry)."""
+    if not rows:
+        return
     # The dedupe key makes a repeated enqueue (a retried action) a no-op.
-    if dialect_name(session) == "postgresql":
-        pg = postgresql.insert(OutboxMessage).values(**values)
-        await session.execute(pg.on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    else:
-        lite = sqlite.insert(OutboxMessage).values(**values)
-        await session.execute(lite.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
+    stmt = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    await session.execute(stmt, rows)
 
 
 STALE_CLAIM = timedelta(minutes=10)
