@@ -25,9 +25,16 @@ def _configure(connection: Connection) -> None:
 
 def do_run_migrations(connection: Connection) -> None:
     """Run the migrations on a synchronous connection."""
+    # On SQLite the caller (bot.migrate) turns foreign keys off around the migration, as
+    # SQLite advises for table rebuilds; every key is checked here before the commit.
+    sqlite = connection.dialect.name == "sqlite"
     _configure(connection)
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
 
 
 async def run_async_migrations() -> None:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 
-ROLES = ("admin", "coordinator", "inspector", "leader")
+# A reviewer reviews and publishes the parts of its own department (users.department_id).
+ROLES = ("admin", "coordinator", "inspector", "leader", "reviewer")
 
 
 class User(Base):

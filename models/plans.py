@@ -36,6 +36,10 @@ class Plan(Base):
     check_end: Mapped[date]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+    # The plan (batch) number the platforms show (计划编号); the row of the annual joint
+    # plan it was created from, if any.
+    number: Mapped[str | None] = mapped_column(String(64))
+    annual_row_id: Mapped[int | None] = mapped_column(ForeignKey("annual_plan_rows.id"))
 
 
 class PlanItem(Base):
@@ -73,6 +77,8 @@ class Draw(Base):
     salt: Mapped[str | None] = mapped_column(String(200))
     enterprise_snapshot: Mapped[str] = mapped_column(String(64))
     inspector_snapshot: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of every input (docs/draw-algorithm.md, format 3); null when frozen before it.
+    input_hash: Mapped[str | None] = mapped_column(String(64))
     params: Mapped[dict[str, Any]] = mapped_column()
     exclusions: Mapped[dict[str, Any]] = mapped_column(default=dict)
     strata: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 
 
 class ResultCategory(Base):
-    """A published result category (未发现问题, 发现问题经责令已改正, ...)."""
+    """A result category of the coded tree (1 未发现问题, A 发现问题待后续处理 > B ...).
+
+    `code` is JointCheck's stable key; `platform_code`, the names, the parent and the rule
+    come from the result-codes file (the default or the province's `RESULT_CODES_FILE`).
+    """
 
     __tablename__ = "result_categories"
 
@@ -20,15 +24,25 @@ class ResultCategory(Base):
     name_zh: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(200))
     sort: Mapped[int]
+    platform_code: Mapped[str | None] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("result_categories.id"))
+    rule: Mapped[str | None] = mapped_column(String(16))  # exclusive / terminal / None
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class InspectionResult(Base):
-    """The record of one joint check, with its review and publication lifecycle."""
+    """One department's part of a joint check, with its review and publication lifecycle.
+
+    谁检查、谁录入、谁公开: each department whose items apply records, reviews and publishes
+    its own part under its own name (the implementing authority); the visit is shared.
+    """
 
     __tablename__ = "inspection_results"
+    __table_args__ = (UniqueConstraint("assignment_id", "department_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), unique=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     # not_entered / draft / awaiting_review / returned / approved / published
     status: Mapped[str] = mapped_column(String(16), default="not_entered")
     checked_on: Mapped[date | None] = mapped_column(index=True)
@@ -42,6 +56,9 @@ class InspectionResult(Base):
     publish_due: Mapped[date | None]
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
+    # How many times the part was published: 2 and more are corrections (更正).
+    publication: Mapped[int] = mapped_column(default=0, server_default="0")
+    corrected_on: Mapped[date | None]
 
 
 class ResultCategoryLink(Base):

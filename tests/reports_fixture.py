@@ -10,6 +10,7 @@ from handlers.core.db import unit_of_work
 from models import (
     Assignment,
     Case,
+    Department,
     Draw,
     Enterprise,
     InspectionResult,
@@ -38,7 +39,8 @@ async def build(app: App) -> None:
             check_end=date(2026, 11, 30),
             created_at=now,
         )
-        s.add(plan)
+        dept = Department(code="R", name="报表测试局")
+        s.add_all([plan, dept])
         await s.flush()
         draw = Draw(
             plan_id=plan.id,
@@ -70,6 +72,7 @@ async def build(app: App) -> None:
             # Checked in March, published on time.
             InspectionResult(
                 assignment_id=assigns[0].id,
+                department_id=dept.id,
                 status="published",
                 checked_on=date(2026, 3, 10),
                 publish_due=date(2026, 4, 8),
@@ -77,11 +80,17 @@ async def build(app: App) -> None:
             ),
             # Checked in the summary week, approved.
             InspectionResult(
-                assignment_id=assigns[1].id, status="approved", checked_on=date(2026, 11, 18)
+                assignment_id=assigns[1].id,
+                department_id=dept.id,
+                status="approved",
+                checked_on=date(2026, 11, 18),
             ),
             # A draft: never counted.
             InspectionResult(
-                assignment_id=assigns[2].id, status="draft", checked_on=date(2026, 11, 18)
+                assignment_id=assigns[2].id,
+                department_id=dept.id,
+                status="draft",
+                checked_on=date(2026, 11, 18),
             ),
         ]
         s.add_all(results)

@@ -56,7 +56,8 @@ async def test_the_page_shows_published_results_and_nothing_internal(app: App) -
     page = response.text
     assert mine.enterprise in page and mine.credit_code in page
     assert "2026年食品经营联合抽查" in page
-    assert "违反其他市场监管规定；发现问题待后续处理" in page
+    assert "A 发现问题待后续处理；2 违反市场监管相关规定；D 违反其他市场监管规定" in page
+    assert "乐都区市场监督管理局" in page  # the implementing authority of the part
     assert "食品经营许可及经营行为检查" in page
     assert other.enterprise not in page
     for secret in INTERNAL:
@@ -149,14 +150,17 @@ async def test_export_writes_the_xlsx_for_the_publicity_system(
         "企业名称",
         "统一社会信用代码",
         "抽查计划",
+        "检查实施机关",
         "检查日期",
         "抽查结果",
         "抽查事项",
         "公示日期",
+        "更正日期",
     ]
     assert len(rows) == 2  # the published one only
     assert rows[1][0] == mine.enterprise and rows[1][1] == mine.credit_code
-    assert rows[1][4] == "违反其他市场监管规定；发现问题待后续处理"
+    assert rows[1][3] == "乐都区市场监督管理局"
+    assert rows[1][5] == "A 发现问题待后续处理；2 违反市场监管相关规定；D 违反其他市场监管规定"
     assert other.enterprise not in str(rows)
     chosen = tmp_path / "out" / "plan.xlsx"
     assert await cli_records.export_results(app, plan_id, chosen) == 0

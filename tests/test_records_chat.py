@@ -288,7 +288,7 @@ async def test_duplicated_button_presses_record_once(app: App) -> None:
     await rf.press(app, login, f"f:record:c+:{other}", update_key="u2")
     await rf.press(app, login, f"f:record:c+:{other}", update_key="u2")
     await rf.press(app, login, f"f:record:c+:{other}", update_key="u3")
-    assert await _count(app, ResultCategoryLink) == 1
+    assert await _count(app, ResultCategoryLink) == 3  # D with its parents 2 and A
     assert len(await _actions(app, "record.category")) == 1
     await rf.press(app, login, "f:record:cdone")
     await _problem(app, login, "货架上有过期食品", rf.png(1))
@@ -383,7 +383,7 @@ async def test_english_user_reads_the_record_in_english(app: App) -> None:
     await say(app, login, "/lang en")
     started = await rf.press(app, login, f"rec:{mine.assignment_id}")
     assert "Choose the result categories" in texts(started)
-    assert "☐ No problem found" in [b.label for r in started for row in r.buttons for b in row]
+    assert "☐ 1 No problem found" in [b.label for r in started for row in r.buttons for b in row]
 
 
 def test_evidence_limits_are_parameters_and_types_are_judged_by_content() -> None:

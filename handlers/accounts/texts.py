@@ -97,6 +97,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请填写姓名（最多 {limit} 个字）。",
         "Give the person's name (at most {limit} characters).",
     ),
+    "user.reviewer_department": (
+        "审核员须指定所属部门（--department 部门编码）：审核员只审核本部门的部分。",
+        "A reviewer needs a department (--department CODE): they review their department's "
+        "parts only.",
+    ),
     "user.bad_role": (
         "未知角色：{role}。可选角色：{roles}。",
         "Unknown role: {role}. The roles are: {roles}.",

@@ -25,6 +25,9 @@ class Actor:
     language: str
     account_id: int | None = None
     inspector_id: int | None = None
+    # The department the actor records and reviews for: the user's own, else the
+    # department of their inspector entry.
+    department_id: int | None = None
 
     @property
     def ref(self) -> str:
@@ -59,13 +62,19 @@ async def load_actor(session: AsyncSession, user: User, account_id: int | None) 
     roles = frozenset(
         (await session.scalars(select(UserRole.role).where(UserRole.user_id == user.id))).all()
     )
+    department_id = user.department_id
     if user.inspector_id is not None:
         # Leaving the inspector directory ends access at once, whatever the account says.
-        status = await session.scalar(
-            select(Inspector.status).where(Inspector.id == user.inspector_id)
-        )
+        status, inspector_department = (
+            await session.execute(
+                select(Inspector.status, Inspector.department_id).where(
+                    Inspector.id == user.inspector_id
+                )
+            )
+        ).one()
         if status == "left":
             return None
+        department_id = department_id or inspector_department
     return Actor(
         user_id=user.id,
         login=user.login,
@@ -74,6 +83,7 @@ async def load_actor(session: AsyncSession, user: User, account_id: int | None) 
         language=user.language,
         account_id=account_id,
         inspector_id=user.inspector_id,
+        department_id=department_id,
     )
 
 
@@ -92,6 +102,7 @@ def _account_query() -> Select[*tuple[Any, ...]]:
             Inspector.status,
             func.aggregate_strings(UserRole.role, ","),
             PlatformAccount.last_seen_at,
+            func.coalesce(User.department_id, Inspector.department_id),
         )
         .join(User, User.id == PlatformAccount.user_id)
         .outerjoin(Inspector, Inspector.id == User.inspector_id)
@@ -100,7 +111,7 @@ def _account_query() -> Select[*tuple[Any, ...]]:
             PlatformAccount.platform == bindparam("platform"),
             PlatformAccount.external_id == bindparam("external_id"),
         )
-        .group_by(PlatformAccount.id, User.id, Inspector.status)
+        .group_by(PlatformAccount.id, User.id, Inspector.status, Inspector.department_id)
     )
 
 
@@ -116,7 +127,8 @@ async def actor_for_account(
     row = (await session.execute(_account_query(), params)).first()
     if row is None:
         return None
-    account_id, user_id, login, name, language, inspector_id, active, status, joined, seen = row
+    (account_id, user_id, login, name, language, inspector_id, active, status, joined, seen,
+     department_id) = row  # fmt: skip
     if now is not None and (seen is None or seen < now - SEEN_EVERY):
         await session.execute(
             update(PlatformAccount).where(PlatformAccount.id == account_id).values(last_seen_at=now)
@@ -131,6 +143,7 @@ async def actor_for_account(
         language=language,
         account_id=account_id,
         inspector_id=inspector_id,
+        department_id=department_id,
     )
 
 

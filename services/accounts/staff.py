@@ -50,6 +50,9 @@ async def add_user(session: AsyncSession, actor: Actor | None, new: NewUser, now
         raise InvalidInput("user.bad_role", role=new.role, roles=", ".join(ROLES))
     if new.role == "inspector" and not new.cert_no:
         raise InvalidInput("user.cert_required")
+    if new.role == "reviewer" and not (new.department or new.cert_no):
+        # A reviewer reviews their own department's parts: without one they review none.
+        raise InvalidInput("user.reviewer_department")
     if await session.scalar(select(User.id).where(User.login == login)) is not None:
         raise Conflict("user.login_taken", login=login)
     inspector = None if not new.cert_no else await _inspector(session, new.cert_no.strip())

@@ -63,11 +63,14 @@ async def losses(session: AsyncSession, actor: Actor | None, draw_id: int) -> Lo
         require_role(actor, "coordinator")
     draw = await existing(session, Draw, draw_id, "draw.not_found")
     rows = await session.execute(
-        select(Assignment.status, InspectionResult.status)
+        select(Assignment.id, Assignment.status, InspectionResult.status)
         .outerjoin(InspectionResult, InspectionResult.assignment_id == Assignment.id)
         .where(Assignment.draw_id == draw_id)
     )
-    states = Counter(state_of(a, r) for a, r in rows)
+    parts: dict[int, tuple[str, list[str | None]]] = {}
+    for assignment_id, status, part in rows:
+        parts.setdefault(assignment_id, (status, []))[1].append(part)
+    states = Counter(state_of(a, roster.furthest(r)) for a, r in parts.values())
     return Losses(draw_id, draw.status, dict(states))
 
 
@@ -179,13 +182,13 @@ async def cancel(
         raise Conflict("task.already_cancelled", id=assignment_id)
     if draw.status != "final" or assignment.status == "void":
         raise Conflict("task.cancel_not_final", id=assignment_id)
-    result = await session.scalar(
+    results = await session.scalars(
         select(InspectionResult)
         .where(InspectionResult.assignment_id == assignment_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if result is not None and result.status in HANDED_IN:
+    if any(r.status in HANDED_IN for r in results.all()):
         raise Conflict("task.cancel_handed_in", id=assignment_id)
     code = await session.scalar(
         select(Enterprise.credit_code).where(Enterprise.id == assignment.enterprise_id)

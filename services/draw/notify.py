@@ -116,10 +116,10 @@ async def withdraw(
             OutboxMessage.dedupe_key.like(f"assignment:{assignment_id}:%"),
             OutboxMessage.dedupe_key.like(f"remind:window:{assignment_id}:%"),
         ]
-        result_id = await session.scalar(
+        result_ids = await session.scalars(
             select(InspectionResult.id).where(InspectionResult.assignment_id == assignment_id)
         )
-        if result_id is not None:
+        for result_id in result_ids.all():
             # Publication reminders go to the coordinators: withdrawn with the whole check.
             match.append(OutboxMessage.dedupe_key.like(f"remind:publish:{result_id}:%"))
     else:

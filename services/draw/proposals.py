@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -58,7 +58,6 @@ async def proposals(session: AsyncSession) -> list[Proposal]:
         .join(Enterprise, Enterprise.id == Assignment.enterprise_id)
         .join(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
         .join(Inspector, Inspector.id == AssignmentMember.inspector_id)
-        .outerjoin(InspectionResult, InspectionResult.assignment_id == Assignment.id)
         .outerjoin(
             Recusal,
             and_(
@@ -69,7 +68,11 @@ async def proposals(session: AsyncSession) -> list[Proposal]:
         .where(
             Draw.status == "final",
             Assignment.status.in_(("pending", "in_progress")),
-            or_(InspectionResult.id.is_(None), InspectionResult.status == "not_entered"),
+            # No department has started its part yet (the team is still changeable).
+            ~exists().where(
+                InspectionResult.assignment_id == Assignment.id,
+                InspectionResult.status != "not_entered",
+            ),
         )
         .order_by(Assignment.id, AssignmentMember.position)
     )

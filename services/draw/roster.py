@@ -47,10 +47,20 @@ async def done_amendments(session: AsyncSession, draw_id: int) -> list[DrawAmend
     return list(rows.all())
 
 
+# How far a record has gone, in order.
+_PROGRESS = ("not_entered", "draft", "returned", "awaiting_review", "approved", "published")
+
+
+def furthest(statuses: list[str | None]) -> str | None:
+    """The most advanced of a check's part statuses (None when no part is started)."""
+    known = [s for s in statuses if s is not None]
+    return max(known, key=_PROGRESS.index) if known else None
+
+
 async def load(session: AsyncSession, draw: Draw) -> Loaded:
     """The roster of a final draw as it stands, ready for the next amendment."""
     elig = snapshot.unpack(draw.snapshot_blob)
-    rows = (
+    found = (
         await session.execute(
             select(Assignment, Enterprise.credit_code, InspectionResult.status)
             .join(Enterprise, Enterprise.id == Assignment.enterprise_id)
@@ -59,6 +69,11 @@ async def load(session: AsyncSession, draw: Draw) -> Loaded:
             .order_by(Assignment.position)
         )
     ).all()
+    # One row per check: its department parts stand where the most advanced one stands.
+    parts: dict[int, tuple[Assignment, str, list[str | None]]] = {}
+    for assignment, code, status in found:
+        parts.setdefault(assignment.id, (assignment, code, []))[2].append(status)
+    rows = [(a, code, furthest(statuses)) for a, code, statuses in parts.values()]
     members = await session.execute(
         select(AssignmentMember.assignment_id, Inspector.cert_no)
         .join(Inspector, Inspector.id == AssignmentMember.inspector_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,9 +23,12 @@ from models import (
 from services.accounts.actors import Actor
 from services.common.calendar_store import calendar
 from services.common.workdays import WorkdayResult
+from services.records.checkpoints import ItemSheet, sheet
 from services.records.publication import publication_due
 from services.records.results import result_for_view
+from services.records.signature_status import SigningStatus, status
 from services.records.task_views import TaskView, views
+from services.records.visits import VisitView, view
 
 
 @dataclass(frozen=True)
@@ -51,12 +54,18 @@ class Card:
     cases: list[Case]
     clues: list[tuple[ClueTransfer, str]]
     due: WorkdayResult
+    department: str = ""  # the implementing department of this part
+    # The check points of the part's items with their answers; the shared visit.
+    checklist: list[ItemSheet] = field(default_factory=list)
+    visit: VisitView | None = None
+    signing: SigningStatus | None = None  # the on-site record's signatures, once on site
 
 
 async def card(session: AsyncSession, actor: Actor | None, result_id: int) -> Card:
     """The whole record of one check (team members and the office)."""
     result = await result_for_view(session, actor, result_id)
-    task = (await views(session, [result.assignment_id]))[0]
+    task = (await views(session, [result.assignment_id], result.department_id))[0]
+    department = await session.get(Department, result.department_id)
     categories = (
         await session.scalars(
             select(ResultCategory)
@@ -103,6 +112,7 @@ async def card(session: AsyncSession, actor: Actor | None, result_id: int) -> Ca
     ]
     plan = await session.get(Plan, task.plan_id)
     assert plan is not None
+    visit = await view(session, result.assignment_id)
     return Card(
         result,
         task,
@@ -112,4 +122,8 @@ async def card(session: AsyncSession, actor: Actor | None, result_id: int) -> Ca
         list(cases),
         clues,
         publication_due(plan.check_end, calendar=await calendar(session)),
+        "" if department is None else department.name,
+        await sheet(session, result_id),
+        visit,
+        None if visit is None else await status(session, result.assignment_id),
     )

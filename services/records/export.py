@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     Assignment,
+    Department,
     Enterprise,
     InspectionResult,
     Item,
+    ItemDepartment,
     Plan,
     PlanItem,
     ResultCategory,
@@ -38,10 +40,12 @@ HEADERS_ZH = (
     "企业名称",
     "统一社会信用代码",
     "抽查计划",
+    "检查实施机关",
     "检查日期",
     "抽查结果",
     "抽查事项",
     "公示日期",
+    "更正日期",
 )
 # A spreadsheet treats a cell starting with one of these as a formula.
 _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
@@ -54,15 +58,18 @@ def neutralise(value: str) -> str:
 
 @dataclass(frozen=True)
 class PublicRow:
-    """One published result, as anyone may read it."""
+    """One published department part, as anyone may read it."""
 
     enterprise: str
     credit_code: str
     plan: str
     checked_on: date | None
-    categories: list[str]
+    categories: list[str]  # "A 发现问题待后续处理", in the tree's order
     items: list[str]
     published_on: date | None
+    authority: str = ""  # the implementing department (检查实施机关)
+    corrected_on: date | None = None  # the latest correction (更正), if any
+    result_id: int = 0
 
     def cells(self) -> list[str]:
         """The row's cells in the order of HEADERS_ZH."""
@@ -70,11 +77,23 @@ class PublicRow:
             self.enterprise,
             self.credit_code,
             self.plan,
-            "" if self.checked_on is None else self.checked_on.isoformat(),
+            self.authority,
+            _day(self.checked_on),
             CATEGORY_SEP.join(self.categories),
             ITEM_SEP.join(self.items),
-            "" if self.published_on is None else self.published_on.isoformat(),
+            _day(self.published_on),
+            _day(self.corrected_on),
         ]
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def category_label(category: ResultCategory) -> str:
+    """A category as the platforms show it: its code, then its name."""
+    code = category.platform_code
+    return category.name_zh if not code else f"{code} {category.name_zh}"
 
 
 def _search(query: str | None) -> list[ColumnElement[bool]]:
@@ -112,7 +131,7 @@ async def published(
     limit: int | None = PAGE_SIZE,
     offset: int = 0,
 ) -> list[PublicRow]:
-    """Published results, newest first; search by name (part of it) or credit code (prefix)."""
+    """Published parts, newest first; search by name (part of it) or credit code (prefix)."""
     stmt = (
         select(
             InspectionResult.id,
@@ -123,10 +142,14 @@ async def published(
             Enterprise.object_type,
             Plan.id,
             Plan.name,
+            InspectionResult.department_id,
+            Department.name,
+            InspectionResult.corrected_on,
         )
         .join(Assignment, Assignment.id == InspectionResult.assignment_id)
         .join(Enterprise, Enterprise.id == Assignment.enterprise_id)
         .join(Plan, Plan.id == Assignment.plan_id)
+        .join(Department, Department.id == InspectionResult.department_id)
         .where(InspectionResult.status == "published", *_search(query))
         .order_by(InspectionResult.published_at.desc(), InspectionResult.id.desc())
         .offset(offset)
@@ -139,13 +162,13 @@ async def published(
     result_ids = [r[0] for r in rows]
     categories: dict[int, list[str]] = {}
     for chunk in _chunks(result_ids):
-        for rid, name in await session.execute(
-            select(ResultCategoryLink.result_id, ResultCategory.name_zh)
+        for rid, category in await session.execute(
+            select(ResultCategoryLink.result_id, ResultCategory)
             .join(ResultCategory, ResultCategory.id == ResultCategoryLink.category_id)
             .where(ResultCategoryLink.result_id.in_(chunk))
             .order_by(ResultCategory.sort)
         ):
-            categories.setdefault(rid, []).append(name)
+            categories.setdefault(rid, []).append(category_label(category))
     items: dict[int, list[Item]] = {}
     for pid, item in await session.execute(
         select(PlanItem.plan_id, Item)
@@ -154,6 +177,9 @@ async def published(
         .order_by(Item.code)
     ):
         items.setdefault(pid, []).append(item)
+    departments = await _item_departments(
+        {i.id for found in items.values() for i in found}, session
+    )
     return [
         PublicRow(
             enterprise=name,
@@ -161,11 +187,44 @@ async def published(
             plan=plan_name,
             checked_on=checked_on,
             categories=categories.get(rid, []),
-            items=[_item_name(i) for i in applicable(items.get(pid, []), object_type)],
+            items=[
+                _item_name(i)
+                for i in applicable(items.get(pid, []), object_type)
+                if department in departments.get(i.id, {i.initiating_department_id})
+            ],
             published_on=None if published_at is None else _local_date(published_at),
+            authority=authority,
+            corrected_on=corrected_on,
+            result_id=rid,
         )
-        for rid, checked_on, published_at, name, code, object_type, pid, plan_name in rows
+        for (
+            rid,
+            checked_on,
+            published_at,
+            name,
+            code,
+            object_type,
+            pid,
+            plan_name,
+            department,
+            authority,
+            corrected_on,
+        ) in rows
     ]
+
+
+async def _item_departments(item_ids: set[int], session: AsyncSession) -> dict[int, set[int]]:
+    # A part lists the items its department checks: as initiating or cooperating department.
+    out: dict[int, set[int]] = {}
+    if not item_ids:
+        return out
+    for item_id, department_id in await session.execute(
+        select(ItemDepartment.item_id, ItemDepartment.department_id).where(
+            ItemDepartment.item_id.in_(item_ids)
+        )
+    ):
+        out.setdefault(item_id, set()).add(department_id)
+    return out
 
 
 def _item_name(item: Item) -> str:
@@ -208,7 +267,7 @@ def to_xlsx(rows: list[PublicRow]) -> bytes:
     for row in rows:
         # Plain strings: a leading "=" would otherwise become a live formula.
         sheet.append([neutralise(c) for c in row.cells()])
-    for column, width in zip("ABCDEFG", (36, 22, 30, 12, 40, 40, 12), strict=True):
+    for column, width in zip("ABCDEFGHI", (36, 22, 30, 20, 12, 40, 40, 12, 12), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     workbook.save(out)

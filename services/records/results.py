@@ -33,11 +33,17 @@ from services.common.calendar_store import calendar
 from services.common.clock import SHANGHAI
 from services.common.errors import Conflict, InvalidInput
 from services.common.rows import existing
+from services.records import codes
+from services.records.parts import (
+    assignment_status_after_submit,
+    choose_department,
+    require_own_part,
+)
 from services.records.publication import publication_due
+from services.records.signed_content import require_unsigned
 from services.records.tasks import is_office, require_member
 
 TEAM_EDITABLE = ("not_entered", "draft", "returned")
-NO_PROBLEM = "no_problem"
 MAX_TEXT = 2000
 
 
@@ -54,6 +60,7 @@ async def result_for_edit(
     """The result, if the actor may change it now (team before submission, office after)."""
     result = await existing(session, InspectionResult, result_id, "record.not_found")
     await require_member(session, actor, result.assignment_id, action)
+    await require_own_part(session, actor, result)
     _editable(actor, result)
     return result
 
@@ -61,8 +68,10 @@ async def result_for_edit(
 async def result_for_view(
     session: AsyncSession, actor: Actor | None, result_id: int
 ) -> InspectionResult:
-    """The result, if the actor is in its team or in the office."""
+    """The result, if the actor is in its team, in the office or reviews its department."""
     result = await existing(session, InspectionResult, result_id, "record.not_found")
+    if actor is not None and actor.has("reviewer") and actor.department_id == result.department_id:
+        return result
     await require_member(session, actor, result.assignment_id, "record.view")
     return result
 
@@ -77,9 +86,10 @@ def clean_text(raw: str, *, limit: int = MAX_TEXT, minimum: int = 2) -> str:
     return value
 
 
-def touch(result: InspectionResult) -> None:
-    """Count a change of the record (its version)."""
+async def touch(session: AsyncSession, result: InspectionResult) -> None:
+    """Count a change of the record (its version); refused if it alters a signed record."""
     result.version += 1
+    await require_unsigned(session, result.assignment_id)
 
 
 async def log_change(
@@ -115,20 +125,28 @@ class Opened:
 
 
 async def open_record(
-    session: AsyncSession, actor: Actor | None, assignment_id: int, today: date, now: datetime
+    session: AsyncSession,
+    actor: Actor | None,
+    assignment_id: int,
+    today: date,
+    now: datetime,
+    department_id: int | None = None,
 ) -> Opened:
-    """Start the record of an assignment, or return the one already started."""
+    """Start the actor's department's part of a check, or return the one already started."""
     assignment = await require_member(session, actor, assignment_id, "record.open")
     if assignment.status in ("void", "unstaffed"):
         raise Conflict("record.assignment_closed", id=assignment_id)
-    existing = await _result_of(session, assignment_id)
+    department = await choose_department(session, actor, assignment_id, department_id)
+    existing = await _result_of(session, assignment_id, department)
     if existing is not None:
+        await require_own_part(session, actor, existing)
         _editable(actor, existing)
         return Opened(existing, False)
     plan = await session.get(Plan, assignment.plan_id)
     assert plan is not None
     result = InspectionResult(
         assignment_id=assignment_id,
+        department_id=department,
         status="draft",
         checked_on=today,
         started_at=now,
@@ -140,7 +158,7 @@ async def open_record(
             session.add(result)
     except IntegrityError:
         # A teammate started the same record at the same moment: theirs is the record.
-        found = await _result_of(session, assignment_id)
+        found = await _result_of(session, assignment_id, department)
         if found is None:
             raise
         return Opened(found, False)
@@ -153,20 +171,26 @@ async def open_record(
         "inspection_result",
         result.id,
         now,
-        after={"assignment": assignment_id, "checked_on": str(today)},
+        after={"assignment": assignment_id, "department": department, "checked_on": str(today)},
     )
     return Opened(result, True)
 
 
-async def _result_of(session: AsyncSession, assignment_id: int) -> InspectionResult | None:
+async def _result_of(
+    session: AsyncSession, assignment_id: int, department_id: int
+) -> InspectionResult | None:
     return await session.scalar(
-        select(InspectionResult).where(InspectionResult.assignment_id == assignment_id)
+        select(InspectionResult).where(
+            InspectionResult.assignment_id == assignment_id,
+            InspectionResult.department_id == department_id,
+        )
     )
 
 
 async def all_categories(session: AsyncSession) -> list[ResultCategory]:
-    """The published result categories, in the platform's order."""
-    return list((await session.scalars(select(ResultCategory).order_by(ResultCategory.sort))).all())
+    """The result categories that may be chosen, in the tree's order."""
+    query = select(ResultCategory).where(ResultCategory.active).order_by(ResultCategory.sort)
+    return list((await session.scalars(query)).all())
 
 
 async def category_ids(session: AsyncSession, result_id: int) -> set[int]:
@@ -190,15 +214,19 @@ async def set_category(
     category = await session.get(ResultCategory, category_id)
     if category is None:
         raise InvalidInput("record.bad_category", id=category_id)
-    link = await session.get(ResultCategoryLink, (result_id, category_id))
-    if on == (link is not None):
+    tree = await codes.tree_from_db(session)
+    chosen = {tree.key_of(i) for i in await category_ids(session, result_id)}
+    # Choosing a child chooses its parents; a parent goes only once its children have.
+    after = codes.toggled(chosen, category.code, on, tree)
+    if after == chosen:
         return False
-    if on:
-        session.add(ResultCategoryLink(result_id=result_id, category_id=category_id))
-    else:
+    for key in after - chosen:
+        session.add(ResultCategoryLink(result_id=result_id, category_id=tree.ids[key]))
+    for key in chosen - after:
+        link = await session.get(ResultCategoryLink, (result_id, tree.ids[key]))
         await session.delete(link)
     await session.flush()
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,
@@ -225,7 +253,7 @@ async def set_checked_on(
         raise InvalidInput("record.date_future", date=str(day))
     before = result.checked_on
     result.checked_on = day
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,
@@ -238,12 +266,11 @@ async def set_checked_on(
     )
 
 
-def check_categories(codes: set[str], problems: int) -> None:
-    """The categories a record may be submitted with."""
-    if not codes:
+async def check_categories(session: AsyncSession, keys: set[str], problems: int) -> None:
+    """The categories a record may be submitted with: the rules of the coded tree."""
+    if not keys:
         raise InvalidInput("record.need_category")
-    if NO_PROBLEM in codes and (len(codes) > 1 or problems):
-        raise InvalidInput("record.no_problem_conflict")
+    codes.check(keys, await codes.tree_from_db(session), problems)
 
 
 async def submit(
@@ -252,9 +279,10 @@ async def submit(
     """Hand the record to the office for review; pressed twice, it is submitted once."""
     result = await existing(session, InspectionResult, result_id, "record.not_found", lock=True)
     await require_member(session, actor, result.assignment_id, "record.submit")
+    await require_own_part(session, actor, result)
     if result.status not in TEAM_EDITABLE:
         raise Conflict("record.already_submitted", id=result_id)
-    codes = set(
+    keys = set(
         (
             await session.scalars(
                 select(ResultCategory.code)
@@ -266,7 +294,7 @@ async def submit(
     problems = await session.scalar(
         select(func.count()).select_from(Problem).where(Problem.result_id == result_id)
     )
-    check_categories(codes, problems or 0)
+    await check_categories(session, keys, problems or 0)
     assignment = await session.get(Assignment, result.assignment_id)
     assert assignment is not None
     plan = await session.get(Plan, assignment.plan_id)
@@ -277,8 +305,9 @@ async def submit(
     result.submitted_by = None if actor is None else actor.user_id
     result.return_reason = None
     result.publish_due = publication_due(plan.check_end, calendar=await calendar(session)).day
-    touch(result)
-    assignment.status = "submitted"
+    await touch(session, result)
+    await session.flush()
+    assignment.status = await assignment_status_after_submit(session, assignment)
     checked_on = await _mark_checked(session, assignment.enterprise_id, result, now)
     await log_change(
         session,
@@ -290,7 +319,7 @@ async def submit(
         before={"status": before},
         after={
             "status": "awaiting_review",
-            "categories": sorted(codes),
+            "categories": sorted(keys),
             "checked_on": checked_on.isoformat(),
         },
     )

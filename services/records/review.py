@@ -7,19 +7,18 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Assignment, Enterprise, InspectionResult
-from services.accounts.actors import Actor, require_role
+from services.accounts.actors import Actor
 from services.common.errors import Conflict
 from services.messaging import outbox
+from services.records.parts import may_review, require_reviewer, reviews_department
 from services.records.publication import QueueItem, locked_result, queue
 from services.records.results import clean_text, log_change
 from services.records.tasks import team_user_ids
 
 
 async def awaiting(session: AsyncSession, actor: Actor | None) -> list[QueueItem]:
-    """Records waiting for review, the earliest publication deadline first."""
-    if actor is not None:
-        require_role(actor, "coordinator")
-    return await queue(session, ("awaiting_review",))
+    """Parts waiting for review (a reviewer: their department's), earliest deadline first."""
+    return await queue(session, ("awaiting_review",), reviews_department(actor))
 
 
 def _reviewable(result: InspectionResult, target: str) -> None:
@@ -32,10 +31,10 @@ def _reviewable(result: InspectionResult, target: str) -> None:
 async def approve(
     session: AsyncSession, actor: Actor | None, result_id: int, now: datetime
 ) -> InspectionResult:
-    """Approve a submitted record for publication; pressed twice, it is approved once."""
-    if actor is not None:
-        require_role(actor, "coordinator")
+    """Approve a submitted part for publication; pressed twice, it is approved once."""
+    require_reviewer(actor)
     result = await locked_result(session, result_id)
+    may_review(actor, result)
     _reviewable(result, "approved")
     result.status, result.reviewed_at = "approved", now
     result.reviewed_by = None if actor is None else actor.user_id
@@ -56,11 +55,11 @@ async def approve(
 async def return_to_team(
     session: AsyncSession, actor: Actor | None, result_id: int, reason: str, now: datetime
 ) -> InspectionResult:
-    """Send a record back to its team with a reason; every member is told."""
-    if actor is not None:
-        require_role(actor, "coordinator")
+    """Send a part back to its team with a reason; every member is told."""
+    require_reviewer(actor)
     text = clean_text(reason)
     result = await locked_result(session, result_id)
+    may_review(actor, result)
     _reviewable(result, "returned")
     result.status, result.reviewed_at, result.return_reason = "returned", now, text
     result.reviewed_by = None if actor is None else actor.user_id

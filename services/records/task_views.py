@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models import (
     Assignment,
@@ -121,12 +122,27 @@ def _detail_columns() -> tuple[Any, ...]:
 DETAILS = 15  # columns before the member's inspector id
 
 
+def _shown_part() -> ColumnElement[bool]:
+    """Join condition for the one part a task view shows: the viewer's department's part
+    (parameter `department`), else the check's first part."""
+    other = aliased(InspectionResult)
+    first = (
+        select(other.id)
+        .where(other.assignment_id == Assignment.id)
+        .order_by(case((other.department_id == bindparam("department"), 0), else_=1), other.id)
+        .limit(1)
+        .correlate(Assignment)
+        .scalar_subquery()
+    )
+    return InspectionResult.id == first
+
+
 def _with_details(query: Select[Any]) -> Select[Any]:
     """Join, from Assignment, what a task view shows: enterprise, plan, result, members."""
     return (
         query.join(Enterprise, Enterprise.id == Assignment.enterprise_id)
         .join(Plan, Plan.id == Assignment.plan_id)
-        .outerjoin(InspectionResult, InspectionResult.assignment_id == Assignment.id)
+        .outerjoin(InspectionResult, _shown_part())
         .outerjoin(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
         .outerjoin(Inspector, Inspector.id == AssignmentMember.inspector_id)
     )
@@ -145,7 +161,7 @@ def _page_query() -> Select[Any]:
         .join(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
         .join(Draw, Draw.id == Assignment.draw_id)
         .join(Plan, Plan.id == Assignment.plan_id)
-        .outerjoin(InspectionResult, InspectionResult.assignment_id == Assignment.id)
+        .outerjoin(InspectionResult, _shown_part())
         .where(AssignmentMember.inspector_id == bindparam("inspector"), Draw.status == "final")
         .order_by(*order)
         .limit(bindparam("limit", type_=Integer))
@@ -225,7 +241,11 @@ async def my_tasks(
     if actor.inspector_id is None:
         return TaskPage([], 1, 1, 0)
     page = max(1, page)
-    params = {"inspector": actor.inspector_id, "limit": page_size}
+    params = {
+        "inspector": actor.inspector_id,
+        "limit": page_size,
+        "department": actor.department_id,
+    }
     rows = (
         await session.execute(_page_query(), {**params, "offset": (page - 1) * page_size})
     ).all()
@@ -242,11 +262,13 @@ async def my_tasks(
     )
 
 
-async def views(session: AsyncSession, ids: list[int]) -> list[TaskView]:
-    """Task views of these assignments, in the order given."""
+async def views(
+    session: AsyncSession, ids: list[int], department_id: int | None = None
+) -> list[TaskView]:
+    """Task views of these assignments, in the order given, showing that department's part."""
     if not ids:
         return []
-    rows = (await session.execute(_views_query(), {"ids": ids})).all()
+    rows = (await session.execute(_views_query(), {"ids": ids, "department": department_id})).all()
     found = _collect(rows)
     for row in rows:
         found[row[0]].object_type = row[-1]
