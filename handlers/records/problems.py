@@ -6,6 +6,7 @@ from __future__ import annotations
 from handlers.core.model import Button, Reply
 from handlers.core.router import Ctx, flow_button
 from handlers.records import render
+from handlers.records.checklist import back_from_photos
 from handlers.records.steps import (
     FLOW,
     Data,
@@ -22,7 +23,7 @@ from models import Item
 from services.common.errors import InvalidInput
 from services.messaging.conversations import State
 from services.records import card as record_card
-from services.records import evidence, problems, results
+from services.records import checklist, evidence, problems, results, visits
 
 # Prompts: the question of each step
 
@@ -31,16 +32,31 @@ async def ask_cats(ctx: Ctx, data: Data) -> Reply:
     chosen = await results.category_ids(ctx.session, data["r"])
     rows: list[tuple[Button, ...]] = []
     names = []
-    for c in await results.all_categories(ctx.session):
+    categories = await results.all_categories(ctx.session)
+    parents = {c.id: c.parent_id for c in categories}
+    for c in categories:
         on = c.id in chosen
         if on:
             names.append(render.category_name(ctx, c))
-        label = ("☑ " if on else "☐ ") + render.category_name(ctx, c)
+        # The tree shows as indentation: a child under its parent.
+        depth, parent = 0, c.parent_id
+        while parent is not None and depth < len(parents):
+            depth, parent = depth + 1, parents.get(parent)
+        label = ("☑ " if on else "☐ ") + "　" * depth + render.category_name(ctx, c)
         rows.append((flow_button(label, FLOW, f"c{'-' if on else '+'}:{c.id}"),))
     rows.append(
         (button(ctx, "record.button.done", "cdone"), button(ctx, "record.button.leave", "leave"))
     )
     text = ctx.t("record.ask_categories", chosen=render.joined(ctx, names))
+    proposed = await checklist.proposal(ctx.session, data["r"])
+    if proposed:
+        tree = {c.code: c for c in categories}
+        labels = [render.category_name(ctx, tree[k]) for k in proposed if k in tree]
+        text += "\n" + ctx.t("check.proposal_line", categories=render.joined(ctx, labels))
+    # 开始检查 stays at hand (after the other buttons, so that their numbers stay).
+    visit = await visits.visit_of(ctx.session, data["a"])
+    if visit is None or visit.started_at is None:
+        rows.append((button(ctx, "record.button.start_visit", "vstart"),))
     return Reply(text).with_buttons(*rows)
 
 
@@ -108,6 +124,8 @@ async def step_cats(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
         if not await results.category_ids(ctx.session, data["r"]):
             raise InvalidInput("record.need_category")
         return await goto(ctx, base(data), "hub" if data.get("back") else "probs")
+    if choice == "vstart":
+        return await goto(ctx, base(data), "v_start")
     return await unexpected(ctx, state, choice)
 
 
@@ -160,6 +178,10 @@ async def step_basis(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
 async def step_photo(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
     data = state.data
     if choice == "pdone":
+        # A problem opened by a 不符合 returns to the check points where it was opened.
+        at_point = back_from_photos(data)
+        if at_point is not None:
+            return await goto(ctx, at_point, "cl")
         return await goto(ctx, base(data), "probs")
     upload = ctx.incoming.file
     if upload is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.core.router import Ctx
+from handlers.records import render_field as on_site
 from models import ResultCategory
 from services.common.clock import SHANGHAI
 from services.common.workdays import WorkdayResult
@@ -38,8 +39,9 @@ def joined(ctx: Ctx, values: list[str]) -> str:
 
 
 def category_name(ctx: Ctx, category: ResultCategory) -> str:
-    """A result category in the user's language."""
-    return category.name_en if ctx.lang == "en" else category.name_zh
+    """A result category as the platforms show it: its code, then its name."""
+    name = category.name_en if ctx.lang == "en" else category.name_zh
+    return name if not category.platform_code else f"{category.platform_code} {name}"
 
 
 def status_text(ctx: Ctx, task: TaskView) -> str:
@@ -80,6 +82,7 @@ def card_text(ctx: Ctx, card: Card) -> str:
     task, result = card.task, card.result
     lines = [
         ctx.t("card.head", enterprise=task.enterprise, code=task.credit_code),
+        *([ctx.t("card.department", department=card.department)] if card.department else []),
         ctx.t(
             "card.meta",
             plan=task.plan_name,
@@ -88,6 +91,9 @@ def card_text(ctx: Ctx, card: Card) -> str:
             team=joined(ctx, task.team),
             items=joined(ctx, task.items),
         ),
+        *on_site.visit_lines(ctx, card.visit),
+        *on_site.signing_lines(ctx, card.signing),
+        *on_site.checklist_lines(ctx, card.checklist),
         ctx.t(
             "card.categories",
             categories=joined(ctx, [category_name(ctx, c) for c in card.categories]),
@@ -153,6 +159,7 @@ def queue_line(ctx: Ctx, n: int, item: QueueItem, today_: date) -> str:
         id=item.result_id,
         enterprise=item.enterprise,
         plan=item.plan_name,
+        department=item.department,
         due=item.publish_due or "-",
         left=tail,
     )
