@@ -14,7 +14,7 @@ from services.common.dates import parse_date
 from services.messaging.conversations import State
 from services.records import cases, extension, followup, notices
 
-FIELD = roles("inspector", "coordinator")
+FIELD = roles("inspector", "coordinator", "reviewer")
 FLOW = "followup"
 LIST_LIMIT = 20
 
@@ -29,6 +29,13 @@ async def followup_command(ctx: Ctx, _args: list[str]) -> list[Reply]:
     rows: list[tuple[Button, ...]] = []
     for n, item in enumerate(items[:LIST_LIMIT], start=1):
         overdue = ctx.t("followup.overdue") if item.overdue(today) else ""
+        if item.kind in ("o", "a"):  # objections and abnormal-operations proposals
+            params = {"number": item.number, "enterprise": item.enterprise, "due": item.due}
+            lines.append(ctx.t(f"publicity.followup_{item.kind}", n=n, overdue=overdue, **params))
+            label = ctx.t(f"publicity.button_{item.kind}", enterprise=render.short(item.enterprise))
+            prefix = "obj" if item.kind == "o" else "abn"
+            rows.append((Button(label, f"{prefix}:show:{item.id}"),))
+            continue
         if item.kind == "n":
             lines.append(
                 ctx.t(

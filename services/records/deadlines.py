@@ -29,6 +29,7 @@ from services.common.calendar_store import calendar
 from services.common.clock import SHANGHAI
 from services.common.workdays import OFFICIAL, Calendar
 from services.messaging import outbox
+from services.publicity import tracking
 
 WINDOW_DAYS, NOTICE_DAYS, PUBLISH_DAYS, CASE_DAYS = 3, 1, 5, 5
 PUBLISH_LIMIT = 20  # working days after the check ends (企业信息公示暂行条例)
@@ -151,6 +152,11 @@ async def due_reminders(session: AsyncSession, today: date, horizon: date) -> li
         if soon(day):
             params = {"number": number, "due": due.isoformat()}
             out += _each("case", case_id, coordinators, day, params)
+    # Objections to decide and abnormal-operations proposals to settle (services/publicity).
+    for item in await tracking.deadlines(session):
+        day = working_days_before(item.deadline, item.before, cal)
+        if soon(day):
+            out += _each(item.kind, item.ref, item.users, day, item.params)
     return out
 
 

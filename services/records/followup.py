@@ -21,6 +21,7 @@ from models import (
 )
 from services.accounts.actors import Actor
 from services.messaging import outbox
+from services.publicity import tracking
 from services.records.tasks import is_office, team_user_ids
 
 
@@ -28,7 +29,7 @@ from services.records.tasks import is_office, team_user_ids
 class OpenItem:
     """A notice or case still waiting for its follow-up."""
 
-    kind: str  # "n" notice / "c" case
+    kind: str  # "n" notice / "c" case / "o" objection / "a" abnormal-operations proposal
     id: int
     number: str
     enterprise: str
@@ -67,6 +68,9 @@ async def open_followups(session: AsyncSession, actor: Actor | None) -> list[Ope
     for c, name, aid in await session.execute(cases):
         if mine is None or aid in mine:
             out.append(OpenItem("c", c.id, c.number, name, c.decision_due, c.status))
+    # Objections ("o") and abnormal-operations proposals ("a"): the office and reviewers.
+    for t in await tracking.for_followup(session, actor):
+        out.append(OpenItem(t.kind, t.id, t.number, t.enterprise, t.due, t.status))
     out.sort(key=lambda i: (i.due, i.kind, i.id))
     return out
 

@@ -1,0 +1,1 @@
+"""After publication: /objection, /objections and /abnormal."""

@@ -1,0 +1,1 @@
+"""After publication: versions, objections and corrections, abnormal-operations proposals."""
