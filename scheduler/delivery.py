@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +21,20 @@ from services.messaging import outbox
 
 log = logging.getLogger(__name__)
 DEFAULT_GRACE = timedelta(hours=1)
+
+
+# sent: reached every address; failed: a send failed (retried later, or given up);
+# missed: too late to be worth sending; waiting: its recipient has no chat account yet;
+# inactive: its recipient was deactivated (never sent).
+Delivery = Literal["sent", "failed", "missed", "waiting", "inactive"]
+
+
+class DeliveryObserver(Protocol):
+    """Told what became of each message the delivery took (metrics count it)."""
+
+    def on_delivery(self, kind: str, outcome: Delivery) -> None:
+        """One message of `kind` ended this attempt with `outcome`."""
+        ...
 
 
 def time_sensitive(kind: str) -> bool:
@@ -65,6 +80,11 @@ async def render(
         from handlers.reports.commands import weekly_summary
 
         return await weekly_summary(session, lang, clock.now().astimezone(SHANGHAI).date())
+    if payload.get("render") == "annual_progress":
+        from handlers.reports.progress import agenda_replies
+
+        today = clock.now().astimezone(SHANGHAI).date()
+        return await agenda_replies(session, lang, payload.get("params", {}), today)
     text = t(lang, payload.get("key", ""), **payload.get("params", {}))
     rows = tuple(
         tuple(Button(t(lang, label), data) for label, data in row)
@@ -105,6 +125,7 @@ async def deliver_due(
     worker: str,
     grace: timedelta = DEFAULT_GRACE,
     recipient_user_id: int | None = None,
+    observer: DeliveryObserver | None = None,
 ) -> int:
     """Send what is due (to one person only, if given); how many messages were delivered."""
     async with unit_of_work(sessions) as session:
@@ -113,35 +134,49 @@ async def deliver_due(
         )
     sent = 0
     for message in claimed:
-        if time_sensitive(message.kind) and message.due_at < clock.now() - grace:
-            if message.waited:
-                # Its recipient bound an account too late for it: the coordinator saw it
-                # waiting in /outbox already, so no second notice about it.
-                async with unit_of_work(sessions) as session:
-                    await outbox.mark_missed(session, message.id, clock.now(), "bound too late")
-            else:
-                await _missed(sessions, message, clock)
-            continue
-        async with unit_of_work(sessions, write=False) as session:
-            reach = await _reach(session, message, set(transports))
-            replies = await render(session, message, reach.lang, clock) if reach.addresses else []
-        if reach.gap is not None:
-            async with unit_of_work(sessions) as session:
-                if reach.gap == "unbound":
-                    await outbox.mark_waiting(session, message.id)
-                else:
-                    await outbox.mark_failed(
-                        session,
-                        message.id,
-                        error="recipient deactivated",
-                        attempts=message.attempts,
-                        now=clock.now(),
-                        permanent=True,
-                    )
-            continue
-        if await _send(sessions, transports, message, reach.addresses, replies, clock):
-            sent += 1
+        outcome = await _deliver(sessions, transports, message, clock, grace)
+        if observer is not None:
+            observer.on_delivery(message.kind, outcome)
+        sent += outcome == "sent"
     return sent
+
+
+async def _deliver(
+    sessions: async_sessionmaker[AsyncSession],
+    transports: Mapping[str, Transport],
+    message: outbox.Claimed,
+    clock: Clock,
+    grace: timedelta,
+) -> Delivery:
+    """Deliver one claimed message (or settle it as missed or waiting); what became of it."""
+    if time_sensitive(message.kind) and message.due_at < clock.now() - grace:
+        if message.waited:
+            # Its recipient bound an account too late for it: the coordinator saw it
+            # waiting in /outbox already, so no second notice about it.
+            async with unit_of_work(sessions) as session:
+                await outbox.mark_missed(session, message.id, clock.now(), "bound too late")
+        else:
+            await _missed(sessions, message, clock)
+        return "missed"
+    async with unit_of_work(sessions, write=False) as session:
+        reach = await _reach(session, message, set(transports))
+        replies = await render(session, message, reach.lang, clock) if reach.addresses else []
+    if reach.gap is not None:
+        async with unit_of_work(sessions) as session:
+            if reach.gap == "unbound":
+                await outbox.mark_waiting(session, message.id)
+            else:
+                await outbox.mark_failed(
+                    session,
+                    message.id,
+                    error="recipient deactivated",
+                    attempts=message.attempts,
+                    now=clock.now(),
+                    permanent=True,
+                )
+        return "waiting" if reach.gap == "unbound" else "inactive"
+    sent = await _send(sessions, transports, message, reach.addresses, replies, clock)
+    return "sent" if sent else "failed"
 
 
 async def _send(

@@ -8,6 +8,7 @@ from handlers.core.model import Button, Reply
 from handlers.core.router import ButtonKind, Command, Ctx, Router, roles
 from handlers.draw.render import chunk
 from handlers.records import render
+from handlers.reports import progress as year_progress
 from services.common.errors import InvalidInput
 from services.common.numbers import MAX_ID, read_int
 from services.draw.plans import get_plan
@@ -75,7 +76,9 @@ async def task_button(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 
 async def progress_command(ctx: Ctx, args: list[str]) -> list[Reply]:
-    """Every assignment of a plan with its status."""
+    """Every assignment of a plan with its status; `/progress year [YEAR]` the annual plan's."""
+    if args and args[0].lower() in ("year", "年度"):
+        return await year_progress.year_command(ctx, args[1:])
     if len(args) != 1:
         return [ctx.reply("progress.usage")]
     plan_id = parse_id(args[0], "plan.not_found")
@@ -114,5 +117,12 @@ async def progress_command(ctx: Ctx, args: list[str]) -> list[Reply]:
 def register(router: Router) -> None:
     """Register /tasks and /progress."""
     router.command(Command("tasks", tasks_command, INSPECTOR, "cmd.tasks", private_only=True))
-    router.command(Command("progress", progress_command, COORD, "cmd.progress", private_only=True))
+    progress = Command(
+        "progress",
+        progress_command,
+        roles("coordinator", "leader"),
+        "cmd.progress",
+        private_only=True,
+    )
+    router.command(progress)
     router.button(ButtonKind("task", task_button, INSPECTOR))
