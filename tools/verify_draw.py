@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Check a published JointCheck draw record (algorithm version 1). Standard library only.
 
-    python tools/verify_draw.py RECORD.json
+    python tools/verify_draw.py RECORD.json [--commitment HEX] [--input-hash HEX]
 
 Prints "一致 / consistent" and exits 0 when the record recomputes exactly, otherwise prints
 "不一致 / inconsistent: <first difference>" and exits 1. Exits 2 when the file cannot be read
-or is not a well-formed record.
+or is not a well-formed record. --commitment and --input-hash take the values announced at
+the freeze: the record must then carry exactly those.
 
 The normative description is docs/draw-algorithm.md. In short:
 
 1. Freeze: each snapshot is the SHA-256 of the sorted enterprise codes (certificate numbers)
-   joined by newlines; the commitment is the SHA-256 of the 32-byte seed.
+   joined by newlines; the commitment is the SHA-256 of the 32-byte seed. A record of
+   format 3 also has the input hash: the SHA-256 of one compact JSON text of the algorithm,
+   the parameters, every enterprise with its risk class and departments, every inspector
+   with department and expert flag, and the recusals, each list sorted.
 2. Enterprises: K = HMAC-SHA256(seed, salt); rank(e) = HMAC-SHA256(K, "enterprise:" + code).
    In each risk class of n enterprises with ratio r, k = min(n, ceil(r * n)), exactly, then
    the total is brought within max_count (cutting A first) and min_count (raising D first).
@@ -34,6 +38,7 @@ trusted on its own.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import hmac
 import json
@@ -48,6 +53,10 @@ CLASSES = ("A", "B", "C", "D")
 
 class Malformed(Exception):
     """The input is not a well-formed draw record of algorithm version 1."""
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def mac(key: bytes, text: str) -> bytes:
@@ -86,12 +95,19 @@ def ratio(text: Any) -> Fraction:
 
 def check_shape(rec: Any) -> None:
     """Raise Malformed unless rec has every field of the record, with the right types."""
-    if get(rec, "format", str) != "jointcheck-draw-record" or get(rec, "algorithm", int) != 1:
-        raise Malformed("not a jointcheck-draw-record of algorithm 1")
+    # Formats 1 and 2 (without, with amendments) say "jointcheck-draw-record"; format 3,
+    # with the input hash, says 3.
+    form = get(rec, "format", object)
+    if form != "jointcheck-draw-record" and not (type(form) is int and form == 3):
+        raise Malformed("not a jointcheck-draw-record (format 1, 2 or 3)")
+    if get(rec, "algorithm", int) != 1:
+        raise Malformed("not a draw record of algorithm 1")
     for name, kind in [("draw_id", int), ("plan_id", int), ("plan_name", str), ("salt", str)]:
         get(rec, name, kind)
     for name in ["enterprise_snapshot", "inspector_snapshot", "commitment"]:
         get(rec, name, str)
+    if form == 3:
+        get(rec, "input_hash", str)
     if not re.fullmatch(r"[0-9a-fA-F]{64}", get(rec, "seed", str)):
         raise Malformed("seed is not 64 hex digits")
 
@@ -166,14 +182,16 @@ def check_amendments_shape(rec: Any) -> None:
         where = f"amendments[{n}]"
         if get(a, "seq", int, where) != n + 1:
             raise Malformed(f"{where}.seq is not {n + 1}")
-        for name in ("kind", "at", "by", "reason"):
-            get(a, name, str, where)
+        get(a, "kind", str, where)
+        for name in ("at", "by", "reason", "cause"):  # a public record may leave them out
+            if name in a:
+                get(a, name, str, where)
         if a["kind"] == "cancel":
             get(a, "code", str, where)
         elif a["kind"] == "substitution":
-            for name in ("code", "removed", "added", "rank", "cause"):
+            for name in ("code", "removed", "added", "rank"):
                 get(a, name, str, where)
-            if a["cause"] not in ("sick", "left", "recusal", "other"):
+            if a.get("cause", "other") not in ("sick", "left", "recusal", "other"):
                 raise Malformed(f"{where}.cause is not sick, left, recusal or other")
             get_strings(a, "unavailable", where)
             check_pairs(a, "recusals", where)
@@ -197,6 +215,25 @@ def check_amendments_shape(rec: Any) -> None:
                     get(t, "lead", str, f"{where}.teams[{m}]")
         else:
             raise Malformed(f"{where}.kind {a['kind']!r} is unknown")
+
+
+def input_hash(rec: dict[str, Any]) -> str:
+    """SHA-256 hex of the canonical JSON text of every input (format 3)."""
+    p = rec["params"]
+    names = ["min_count", "max_count", "team_size", "experts_per_team", "load_cap"]
+    params = {"ratios": {c: p["ratios"][c] for c in CLASSES}}
+    params.update((name, p[name]) for name in [*names, "check_start", "check_end"])
+    document = {
+        "algorithm": 1,
+        "params": params,
+        "enterprises": sorted(
+            [e["code"], e["risk"], sorted(set(e["departments"]))] for e in rec["enterprises"]
+        ),
+        "inspectors": sorted([i["cert"], i["department"], i["expert"]] for i in rec["inspectors"]),
+        "recusals": sorted({(cert, code) for cert, code in rec["recusals"]}),
+    }
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def sizes(population: dict[str, int], p: dict[str, Any]) -> dict[str, int]:
@@ -390,8 +427,7 @@ def differences(rec: dict[str, Any]) -> list[str]:
 
     def compare(what: str, recorded: Any, recomputed: Any) -> None:
         if recorded != recomputed:
-            has = json.dumps(recorded, ensure_ascii=False)
-            want = json.dumps(recomputed, ensure_ascii=False)
+            has, want = dumps(recorded), dumps(recomputed)
             found.append(f"{what}: record has {has}, recomputed {want}")
 
     codes = [e["code"] for e in rec["enterprises"]]
@@ -400,6 +436,8 @@ def differences(rec: dict[str, Any]) -> list[str]:
     compare("inspector_snapshot", rec["inspector_snapshot"], snapshot(certs))
     seed = bytes.fromhex(rec["seed"])
     compare("commitment", rec["commitment"], hashlib.sha256(seed).hexdigest())
+    if rec["format"] == 3:
+        compare("input_hash", rec["input_hash"], input_hash(rec))
     strata, result = recompute(rec)
     for c in CLASSES:
         for name in ("population", "k"):
@@ -416,27 +454,52 @@ def differences(rec: dict[str, Any]) -> list[str]:
     return found
 
 
-def verify(record: Any) -> list[str]:
-    """The differences found in a record, first one first; an empty list means consistent."""
+def verify(record: Any, published: dict[str, str] | None = None) -> list[str]:
+    """The differences found in a record, first one first; an empty list means consistent.
+
+    `published`: values announced at the freeze ("commitment", "input_hash") that the record
+    must carry."""
     try:
         check_shape(record)
+        found = [
+            f"{name}: record has {dumps(record.get(name))}, published {dumps(value)}"
+            for name, value in (published or {}).items()
+            if record.get(name) != value
+        ]
+        return found + differences(record)
     except Malformed as exc:
         return [f"malformed record: {exc}"]
-    return differences(record)
+    except UnicodeEncodeError as exc:  # a lone surrogate, which no draw could have hashed
+        return [f"malformed record: a string is not valid Unicode ({exc.reason})"]
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python tools/verify_draw.py RECORD.json", file=sys.stderr)
-        return 2
+    args = argparse.ArgumentParser(
+        prog="python tools/verify_draw.py", description="Check a published JointCheck draw record."
+    )
+    args.add_argument("record", help="the record, a JSON file")
+    args.add_argument("--commitment", help="the seed commitment announced at the freeze")
+    args.add_argument("--input-hash", help="the input hash announced at the freeze (format 3)")
     try:
-        with open(argv[1], encoding="utf-8") as f:
+        opts = args.parse_args(argv[1:])
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    published = {
+        name: value.strip().lower()
+        for name, value in (("commitment", opts.commitment), ("input_hash", opts.input_hash))
+        if value is not None
+    }
+    try:
+        with open(opts.record, encoding="utf-8") as f:
             record = json.load(f)
         check_shape(record)
     except (OSError, ValueError, Malformed) as exc:  # JSON and UTF-8 errors are ValueErrors
         print(f"无法读取 / unreadable record: {exc}", file=sys.stderr)
         return 2
-    found = differences(record)
+    found = verify(record, published)
+    if found and found[0].startswith("malformed record: "):
+        print(f"无法读取 / unreadable record: {found[0]}", file=sys.stderr)
+        return 2
     if found:
         print(f"不一致 / inconsistent: {found[0]}")
         return 1

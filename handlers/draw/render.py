@@ -72,11 +72,13 @@ def frozen_params(plan: Plan, draw: Draw) -> dict[str, str]:
         "enterprise_snapshot": draw.enterprise_snapshot,
         "inspector_snapshot": draw.inspector_snapshot,
         "commitment": draw.commitment,
+        # Null only for a draw frozen before input hashes (its notice went out without).
+        "input_hash": draw.input_hash or "-",
     }
 
 
 def frozen_text(ctx: Ctx, plan: Plan, draw: Draw) -> str:
-    """The freeze notice with the commitment and both snapshot hashes."""
+    """The freeze notice with the commitment, both snapshot hashes and the input hash."""
     return ctx.t("draw.frozen", **frozen_params(plan, draw))
 
 

@@ -167,9 +167,11 @@ _PLAN_AND_DRAW: dict[str, tuple[str, str]] = {
     "draw.frozen": (
         "【抽查名单冻结公告】\n计划：{name}\n检查对象名单哈希：{enterprise_snapshot}\n"
         "检查人员名单哈希：{inspector_snapshot}\n随机种子承诺：{commitment}\n"
+        "输入哈希（全部参数与名单）：{input_hash}\n"
         "抽取完成后将公布种子，任何人都可复核。",
         "[Draw freeze notice]\nPlan: {name}\nEnterprise list hash: {enterprise_snapshot}\n"
         "Inspector list hash: {inspector_snapshot}\nSeed commitment: {commitment}\n"
+        "Input hash (every parameter and list): {input_hash}\n"
         "The seed is revealed after the draw so that anyone can re-check it.",
     ),
     "draw.ask_salt": (
@@ -570,6 +572,151 @@ _AMEND: dict[str, tuple[str, str]] = {
         "Supplementary draw done (draw {id}, amendment {seq}):",
     ),
     "supp.nothing_filled": ("  （没有需要补充的检查组）", "  (no team needed filling)"),
+    # The annual joint plan (handlers/draw/annual.py, services/draw/annual*.py).
+    "annual.cmd": (
+        "年度联合抽查计划：导入、查看、生成批次（/annualplan [编号]）",
+        "The annual joint plan: import, show, make batches (/annualplan [ID])",
+    ),
+    "annual.usage": (
+        "用法：/annualplan（随后发送计划文件）、/annualplan 编号、/annualplan batches 编号。",
+        "Usage: /annualplan (then send the plan's file), /annualplan ID, /annualplan batches ID.",
+    ),
+    "annual.ask_file": (
+        "请发送年度联合抽查计划文件（.xlsx 或 .csv）。表头：序号、事项编码、发起部门、配合部门、"
+        "抽查比例、抽查频次、季度/时间窗口；表格上方写明发文文号和年度（或作为两列）。"
+        "模板见 examples/annual_plan.csv。",
+        "Send the annual joint plan's file (.xlsx or .csv). Columns: 序号, 事项编码, 发起部门, "
+        "配合部门, 抽查比例, 抽查频次, 季度/时间窗口; the document number (发文文号) and year "
+        "(年度) above the table (or as two columns). Template: examples/annual_plan.csv.",
+    ),
+    "annual.none": ("还没有导入年度联合抽查计划。", "No annual joint plan imported yet."),
+    "annual.list_head": ("已导入的年度联合抽查计划：", "Annual joint plans imported:"),
+    "annual.list_line": (
+        "{id}. {year} 年度 {doc_number}《{title}》",
+        '{id}. {year}: {doc_number} "{title}"',
+    ),
+    "annual.not_found": ("没有编号为 {id} 的年度计划。", "There is no annual plan {id}."),
+    "annual.check_head": (
+        "文件：{file}\n《{title}》 发文文号 {doc_number}，{year} 年度，{rows} 行",
+        'File: {file}\n"{title}", document {doc_number}, year {year}, {rows} rows',
+    ),
+    "annual.problems_head": (
+        "发现 {n} 个问题，整份计划未导入（改正后重新发送）：",
+        "{n} problem(s) found; nothing of the plan is imported (correct and send it again):",
+    ),
+    "annual.notes_head": ("提示（不影响导入）：", "Notes (the import is not refused):"),
+    "annual.note.cooperating_left_out": (
+        "事项清单中的配合部门 {names} 未写入本行，仍按事项清单参加检查",
+        "the item list's cooperating department(s) {names} are not in this row; they still "
+        "take part as the item list says",
+    ),
+    "annual.refused": ("未导入。", "Not imported."),
+    "annual.confirm": ("检查通过，确认导入吗？", "All rows are fine. Import the plan?"),
+    "annual.button_import": ("确认导入", "Import"),
+    "annual.button_batches": ("按行生成批次", "Make the batches"),
+    "annual.imported": (
+        "已导入年度计划 {id}（{rows} 行）。"
+        "发送 /annualplan batches {id} 按行生成抽查计划（批次）。",
+        "Annual plan {id} imported ({rows} rows). Send /annualplan batches {id} to make a "
+        "plan (batch) of each row.",
+    ),
+    "annual.no_header": (
+        "前 10 行中找不到表头（须含：{columns}）。",
+        "No header row in the first 10 lines (it needs: {columns}).",
+    ),
+    "annual.no_rows": ("表头下没有任何计划行。", "There are no rows under the header."),
+    "annual.too_many_rows": (
+        "计划行超过 {limit} 行，这不像年度计划文件。",
+        "More than {limit} rows: this is not an annual plan's file.",
+    ),
+    "annual.no_doc_number": (
+        "没有找到发文文号：请在表格上方写“发文文号：……”，或加一列“发文文号”。",
+        'No document number: write "发文文号：..." above the table or add a column 发文文号.',
+    ),
+    "annual.doc_number_long": (
+        "发文文号超过 {limit} 个字符。",
+        "The document number is longer than {limit} characters.",
+    ),
+    "annual.no_year": (
+        "没有找到年度：请在表格上方写“年度：2026”，或加一列“年度”。",
+        'No year: write "年度：2026" above the table or add a column 年度.',
+    ),
+    "annual.already_imported": (
+        "发文文号 {doc_number} 的年度计划已导入（编号 {id}），同一文号不再重复导入；"
+        "计划有变化请以新的文号发文。",
+        "The annual plan numbered {doc_number} is imported already (annual plan {id}); a "
+        "document number is imported once: a changed plan comes with a new number.",
+    ),
+    "annual.reason.empty": ("不能为空", "must not be empty"),
+    "annual.reason.other_document": (
+        "与本计划的 {value} 不一致",
+        "differs from this plan's {value}",
+    ),
+    "annual.reason.bad_seq": ("序号应为 1 到 9999 的整数", "must be a whole number 1 to 9999"),
+    "annual.reason.duplicate_seq": ("序号与第 {row} 行重复", "same number as row {row}"),
+    "annual.reason.unknown_item": (
+        "事项清单中没有这个事项编码",
+        "no item of the item list has this code",
+    ),
+    "annual.reason.inactive_item": ("该事项已停用", "the item is no longer in use"),
+    "annual.reason.unknown_department": (
+        "没有这个部门（编码或名称）",
+        "no department has this code or name",
+    ),
+    "annual.reason.not_initiator": (
+        "事项清单中该事项的发起部门是 {department}",
+        "the item list names {department} as the item's initiating department",
+    ),
+    "annual.reason.unknown_cooperating": ("没有部门“{name}”", 'no department "{name}"'),
+    "annual.reason.not_in_item": (
+        "{name} 不是事项清单中该事项的部门，请先更新事项清单",
+        "{name} takes no part in this item in the item list; update the item list first",
+    ),
+    "annual.reason.no_ratio": (
+        "没有抽查比例，事项清单中也没有",
+        "no ratio here and none in the item list",
+    ),
+    "annual.reason.bad_ratio": (
+        "抽查比例应写成 5% 或 0.05（大于 0，不超过 100%）",
+        "write the ratio as 5% or 0.05 (above 0, at most 100%)",
+    ),
+    "annual.reason.too_long": ("超过 {limit} 个字", "longer than {limit} characters"),
+    "annual.reason.bad_window": (
+        "应写季度（第二季度、Q2）、上半年/下半年/全年、月份（3-5月）或起止日期"
+        "（2026-03-01至2026-05-31）",
+        "write a quarter (第二季度, Q2), 上半年/下半年/全年, months (3-5月) or two dates "
+        "(2026-03-01至2026-05-31)",
+    ),
+    "annual.reason.window_outside_year": (
+        "不在计划年度 {year} 年内",
+        "not within the plan's year {year}",
+    ),
+    "annual.show_head": (
+        "年度计划 {id}：《{title}》 发文文号 {doc_number}，{year} 年度，{rows} 行",
+        'Annual plan {id}: "{title}", document {doc_number}, year {year}, {rows} rows',
+    ),
+    "annual.row_line": (
+        "{seq}. {code} {item}｜发起：{initiating}｜配合：{cooperating}｜比例 {ratio}｜"
+        "频次 {frequency}｜{window}｜{batch}",
+        "{seq}. {code} {item} | initiating: {initiating} | cooperating: {cooperating} | "
+        "ratio {ratio} | frequency {frequency} | {window} | {batch}",
+    ),
+    "annual.no_batch": ("未生成批次", "no batch yet"),
+    "annual.batch": ("批次：计划 {id}（{number}）", "batch: plan {id} ({number})"),
+    "annual.batches_head": (
+        "年度计划 {id} 的批次：新生成 {new} 个，已有 {kept} 个。",
+        "Batches of annual plan {id}: {new} made now, {kept} made before.",
+    ),
+    "annual.batch_line": (
+        "{seq}. 计划 {id}（{number}）{name}{mark}",
+        "{seq}. plan {id} ({number}) {name}{mark}",
+    ),
+    "annual.batch_new": ("（新生成）", " (new)"),
+    "annual.batch_kept": ("（已有）", " (made before)"),
+    "annual.batches_hint": (
+        "发送 /draw 计划编号 预览并抽取；/progress year 查看全年进度。",
+        "Send /draw PLAN_ID to preview and draw; /progress year shows the year's progress.",
+    ),
 }
 
 TEXTS: dict[str, tuple[str, str]] = {**_PLAN_AND_DRAW, **_AMEND}

@@ -66,7 +66,8 @@ class Eligibility:
     general_for_other_types: bool = True
     _columns: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
 
-    def _split(self, risk: str) -> tuple[list[str], list[str]]:
+    def columns(self, risk: str) -> tuple[list[str], list[str]]:
+        """The class's codes and their department keys, as two parallel lists."""
         found = self._columns.get(risk)
         if found is None:
             found = self._columns[risk] = _columns(self.entries.get(risk, ""))
@@ -74,7 +75,7 @@ class Eligibility:
 
     def codes_by_risk(self) -> dict[str, list[str]]:
         """Eligible codes per risk class, in no order (the draw ranks them all)."""
-        return {risk: self._split(risk)[0] for risk in RISK_CLASSES}
+        return {risk: self.columns(risk)[0] for risk in RISK_CLASSES}
 
     def populations(self) -> dict[str, int]:
         """Eligible enterprises per risk class."""
@@ -84,13 +85,14 @@ class Eligibility:
         """The departments that check each wanted enterprise."""
         out: dict[str, tuple[str, ...]] = {}
         for risk in RISK_CLASSES:
-            codes, types = self._split(risk)
+            codes, types = self.columns(risk)
             # The membership test runs in C over the whole class; only hits reach Python.
             for i in compress(range(len(codes)), map(wanted.__contains__, codes)):
-                out[codes[i]] = self._departments(types[i])
+                out[codes[i]] = self.departments_for(types[i])
         return out
 
-    def _departments(self, key: str) -> tuple[str, ...]:
+    def departments_for(self, key: str) -> tuple[str, ...]:
+        """The departments an enterprise of this department key brings."""
         # An unknown key is a type without items of its own: the items for every type.
         found = self.departments_by_key.get(key)
         if found is None:
@@ -100,9 +102,9 @@ class Eligibility:
     def enterprises(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         """Every eligible enterprise as (code, risk, departments), for the record."""
         for risk in RISK_CLASSES:
-            codes, types = self._split(risk)
+            codes, types = self.columns(risk)
             for code, key in zip(codes, types, strict=True):
-                yield code, risk, self._departments(key)
+                yield code, risk, self.departments_for(key)
 
     def officers_by_department(self) -> dict[str, int]:
         """Eligible officers (experts aside) of each plan department."""

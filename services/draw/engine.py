@@ -21,7 +21,8 @@ from itertools import chain
 from services.draw.mac import PreparedMac
 
 ALGORITHM = 1
-RECORD_FORMAT = "jointcheck-draw-record"
+RECORD_FORMAT = "jointcheck-draw-record"  # records of formats 1 and 2 say this
+INPUT_HASH_FORMAT = 3  # records with the input hash published at the freeze say this
 RISK_CLASSES = ("A", "B", "C", "D")
 
 # Only plain decimals: Fraction alone would also accept "1/3", "1e-2", " 0.5" or "+1".

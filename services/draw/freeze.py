@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from models import Department, Draw, Plan
 from services.accounts.actors import Actor, audit_name, require_role
 from services.common import audit
 from services.common.errors import Conflict, InvalidInput
-from services.draw import eligibility, snapshot
+from services.draw import eligibility, inputs, snapshot
 from services.draw.engine import RISK_CLASSES, DrawParams, commitment, compute_k, snapshot_hash
 from services.draw.plans import get_plan
 
@@ -217,8 +216,15 @@ async def freeze_keeping_lists(
     codes_by_risk = elig.codes_by_risk()
     if not any(codes_by_risk.values()):
         raise InvalidInput("draw.empty_population", plan=plan_id)
-    blob, enterprise_snapshot = snapshot.pack_alongside(
-        elig, lambda: snapshot_hash(chain.from_iterable(codes_by_risk.values()))
+    params = {
+        **_params_json(params_of(plan)),
+        "check_start": plan.check_start.isoformat(),
+        "check_end": plan.check_end.isoformat(),
+    }
+    # The input hash (record format 3) binds every input, not only the codes: it is
+    # published with the commitment, before anyone knows the seed.
+    blob, (enterprise_snapshot, input_hash) = snapshot.pack_alongside(
+        elig, lambda: inputs.freeze_hashes(elig, params)
     )
     seed = secrets.token_bytes(32)
     preview_ = _preview(plan, elig)
@@ -229,11 +235,8 @@ async def freeze_keeping_lists(
         commitment=commitment(seed),
         enterprise_snapshot=enterprise_snapshot,
         inspector_snapshot=snapshot_hash(i.cert for i in elig.inspectors),
-        params={
-            **_params_json(params_of(plan)),
-            "check_start": plan.check_start.isoformat(),
-            "check_end": plan.check_end.isoformat(),
-        },
+        input_hash=input_hash,
+        params=params,
         exclusions={
             "enterprises": preview_.enterprise_exclusions,
             "inspectors": preview_.inspector_exclusions,
@@ -263,6 +266,7 @@ async def freeze_keeping_lists(
             "commitment": draw.commitment,
             "enterprise_snapshot": draw.enterprise_snapshot,
             "inspector_snapshot": draw.inspector_snapshot,
+            "input_hash": draw.input_hash,
         },
     )
     return draw, Frozen(draw.id, draw.seed_hex, elig)

@@ -48,6 +48,7 @@ async def export_record(session: AsyncSession, draw_id: int) -> dict[str, Any]:
         salt=draw.salt or "",
         outcome=outcome,
         amendments=[a.entry for a in amendments],
+        input_hash=draw.input_hash,
     )
     record["status"] = draw.status
     if draw.status == "voided":
@@ -90,6 +91,25 @@ async def _as_drawn(
         )
         for t in teams
     )
+
+
+# Free text and who did what: the verifiers never need them, and a reason ("病假") or a
+# cause ("sick") says something about the person named beside it.
+_PRIVATE = ("void_reason",)
+_PRIVATE_IN_AMENDMENTS = ("by", "reason", "cause")
+
+
+def public_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The record for anyone to download: what verification needs, no personal remarks."""
+    public = {k: v for k, v in record.items() if k not in _PRIVATE}
+    if isinstance(record.get("amendments"), list):
+        public["amendments"] = [
+            {k: v for k, v in a.items() if k not in _PRIVATE_IN_AMENDMENTS}
+            if isinstance(a, dict)
+            else a
+            for a in record["amendments"]
+        ]
+    return public
 
 
 def verify(record: dict[str, Any]) -> list[str]:

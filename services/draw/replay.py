@@ -13,7 +13,7 @@ from collections.abc import Callable
 from services.draw import shape
 from services.draw.amend import AmendError, Roster
 from services.draw.engine import InspectorIn, commitment, draw_key, snapshot_hash
-from services.draw.shape import Malformed, optional, pairs, strings, take
+from services.draw.shape import Malformed, omissible, optional, pairs, strings, take
 
 KINDS = ("cancel", "substitution", "supplement")
 CAUSES = ("sick", "left", "recusal", "other")
@@ -52,13 +52,14 @@ def _apply(roster: Roster, entry: object, where: str, n: int, check: Check) -> N
     kind = take(entry, "kind", str, where)
     if kind not in KINDS:
         raise Malformed(f"{where}.kind {kind!r} is unknown")
+    # Who did it and why may be left out of a public record (services/draw/record.py).
     for name in ("at", "by", "reason"):
-        take(entry, name, str, where)
+        omissible(entry, name, str, where)
     code = take(entry, "code", str, where) if kind != "supplement" else ""
     if kind == "cancel":
         roster.cancel(code)
     elif kind == "substitution":
-        if take(entry, "cause", str, where) not in CAUSES:
+        if omissible(entry, "cause", str, where) not in (None, *CAUSES):
             raise Malformed(f"{where}.cause is not one of {', '.join(CAUSES)}")
         added, rank = roster.substitute(
             code,

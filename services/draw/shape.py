@@ -51,3 +51,10 @@ def pairs(obj: object, key: str, where: str) -> list[tuple[str, str]]:
             raise Malformed(f"{where}.{key}[{n}] is not a [cert, code] pair")
         out.append((pair[0], pair[1]))
     return out
+
+
+def omissible(obj: object, key: str, kind: type[T], where: str) -> T | None:
+    """obj[key], of `kind`, or None when the key is absent (left out of a public record)."""
+    if isinstance(obj, Mapping) and key not in obj:
+        return None
+    return take(obj, key, kind, where)

@@ -11,9 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.draw import inputs
 from services.draw.amend import Roster
 from services.draw.engine import (
     ALGORITHM,
+    INPUT_HASH_FORMAT,
     RECORD_FORMAT,
     RISK_CLASSES,
     DrawOutcome,
@@ -44,12 +46,18 @@ def build_record(
     salt: str,
     outcome: DrawOutcome,
     amendments: list[dict[str, Any]] | None = None,
+    input_hash: str | None = None,
 ) -> dict[str, object]:
-    """The published JSON record of a draw (docs/draw-algorithm.md, section 4)."""
+    """The published JSON record of a draw (docs/draw-algorithm.md, section 4).
+
+    With the `input_hash` published at its freeze, the record is of format 3; without,
+    of format 2 (a draw frozen before input hashes existed).
+    """
     ents = sorted(enterprises, key=lambda e: e.code)
     insps = sorted(inspectors, key=lambda i: i.cert)
+    published = {} if input_hash is None else {"input_hash": input_hash}
     return {
-        "format": RECORD_FORMAT,
+        "format": RECORD_FORMAT if input_hash is None else INPUT_HASH_FORMAT,
         "algorithm": ALGORITHM,
         "draw_id": draw_id,
         "plan_id": plan_id,
@@ -75,6 +83,7 @@ def build_record(
         "enterprise_snapshot": snapshot_hash(e.code for e in ents),
         "inspector_snapshot": snapshot_hash(i.cert for i in insps),
         "commitment": commitment(seed),
+        **published,
         "seed": seed.hex(),
         "salt": salt,
         "strata": {c: {"population": n, "k": k} for c, (n, k) in outcome.strata.items()},
@@ -98,20 +107,22 @@ _RESULT_FIELDS = ("code", "rank", "team", "lead", "shortfalls")
 @dataclass(frozen=True)
 class _Parsed:
     params: DrawParams
+    canonical_params: dict[str, Any]
     enterprises: list[EnterpriseIn]
     inspectors: list[InspectorIn]
     recusals: list[tuple[str, str]]
     seed: bytes
     salt: str
-    published: dict[str, str]  # the two snapshots and the commitment
+    published: dict[str, str]  # the two snapshots, the commitment (and the input hash)
     strata: dict[str, tuple[int, int]]
     result: list[tuple[str, str, list[str], str | None, list[str]]]
 
 
 def _parse(record: object) -> _Parsed:
     """Check the shape of a record and read it, or raise Malformed."""
-    if take(record, "format", str, "record") != RECORD_FORMAT:
-        raise Malformed(f"format is not {RECORD_FORMAT!r}")
+    form = take(record, "format", object, "record")
+    if not (form == RECORD_FORMAT or (type(form) is int and form == INPUT_HASH_FORMAT)):
+        raise Malformed(f"format is neither {RECORD_FORMAT!r} nor {INPUT_HASH_FORMAT}")
     if take(record, "algorithm", int, "record") != ALGORITHM:
         raise Malformed(f"unsupported algorithm (this verifier knows {ALGORITHM})")
     take(record, "draw_id", int, "record")
@@ -151,9 +162,10 @@ def _parse(record: object) -> _Parsed:
     seed = take(record, "seed", str, "record")
     if not HEX64.fullmatch(seed):
         raise Malformed("seed is not 64 hex digits")
+    names = ["enterprise_snapshot", "inspector_snapshot", "commitment"]
     published = {
         name: take(record, name, str, "record")
-        for name in ("enterprise_snapshot", "inspector_snapshot", "commitment")
+        for name in names + (["input_hash"] if form == INPUT_HASH_FORMAT else [])
     }
     strata = take(record, "strata", dict, "record")
     counts = {
@@ -176,6 +188,7 @@ def _parse(record: object) -> _Parsed:
     salt = take(record, "salt", str, "record")
     return _Parsed(
         params,
+        inputs.canonical_params(p),
         enterprises,
         inspectors,
         recusals,
@@ -196,8 +209,13 @@ def verify_record(record: Mapping[str, object]) -> list[str]:
     try:
         r = _parse(record)
         outcome = run_draw(r.enterprises, r.inspectors, r.recusals, r.params, r.seed, r.salt)
+        # UnicodeEncodeError (a lone surrogate in a string) is a ValueError too.
+        return _differences(record, r, outcome)
     except (Malformed, ValueError) as exc:
         return [f"malformed record: {exc}"]
+
+
+def _differences(record: Mapping[str, object], r: _Parsed, outcome: DrawOutcome) -> list[str]:
     differences: list[str] = []
 
     def check(what: str, has: object, want: object) -> None:
@@ -215,6 +233,10 @@ def verify_record(record: Mapping[str, object]) -> list[str]:
         snapshot_hash(i.cert for i in r.inspectors),
     )
     check("commitment", r.published["commitment"], commitment(r.seed))
+    if "input_hash" in r.published:
+        rows = ((e.code, e.risk, e.departments) for e in r.enterprises)
+        digest = inputs.input_hash(r.canonical_params, rows, r.inspectors, r.recusals)
+        check("input_hash", r.published["input_hash"], digest)
     for c, (n, k) in outcome.strata.items():
         check(f"strata.{c}.population", r.strata[c][0], n)
         check(f"strata.{c}.k", r.strata[c][1], k)
