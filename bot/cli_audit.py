@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.app import App
 from bot.cli_types import Runner
-from bot.settings import Settings
-from handlers.core.db import unit_of_work
-from services.common import audit
-from services.common.audit_files import AuditFiles, append_checkpoint, read_checkpoints
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.settings import Settings
+    from services.common import audit
+    from services.common.audit_files import AuditFiles
 
 # Why an entry breaks the chain, as `audit.VerifyReport.reason` names it.
 REASONS = {
@@ -73,6 +74,10 @@ def describe(report: audit.VerifyReport, source: str) -> list[str]:
 
 async def run_audit(app: App, args: argparse.Namespace) -> int:
     """`jointcheck audit verify|checkpoint`."""
+    from handlers.core.db import unit_of_work
+    from services.common import audit
+    from services.common.audit_files import append_checkpoint, read_checkpoints
+
     files = audit_files(app.settings)
     given = getattr(args, "checkpoint", None)
     if given:

@@ -7,10 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_types import Runner
-from handlers.core.db import unit_of_work
-from services.common import calendar_store
-from services.common.errors import InvalidInput
-from services.records import calendar_moves
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -32,6 +28,8 @@ def add_parsers(sub: Any) -> None:
 
 
 def _read(path: Path) -> list[str]:
+    from services.common.errors import InvalidInput
+
     try:
         if path.stat().st_size > MAX_FILE:
             raise InvalidInput("calendar.bad_file", error=f"> {MAX_FILE} bytes")
@@ -42,6 +40,10 @@ def _read(path: Path) -> list[str]:
 
 async def run_calendar(app: App, args: argparse.Namespace) -> int:
     """`jointcheck calendar ...`."""
+    from handlers.core.db import unit_of_work
+    from services.common import calendar_store
+    from services.records import calendar_moves
+
     if args.calendar_command == "show":
         async with unit_of_work(app.sessions, write=False) as session:
             info = await calendar_store.year_info(session, args.year)

@@ -6,8 +6,6 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_types import Runner
-from handlers.core.db import unit_of_work
-from services.records import notice_patterns
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -30,6 +28,9 @@ def add_parsers(sub: Any) -> None:
 
 async def run_department(app: App, args: argparse.Namespace) -> int:
     """`jointcheck department pattern ...`: one transaction, audited."""
+    from handlers.core.db import unit_of_work
+    from services.records import notice_patterns
+
     raw = None if args.clear else args.pattern
     async with unit_of_work(app.sessions) as session:
         department = await notice_patterns.set_department_pattern(

@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.app import App
-from handlers.core.db import unit_of_work
-from handlers.core.i18n import t
-from handlers.draw.render import STATE_ORDER
-from services.common.errors import InvalidInput
-from services.draw import cancel, freeze, plans, substitute, supplement
-from services.draw import record as draw_record
-from services.draw import run as draw_run
+from bot.progress import progress
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+# The subcommand's modules (the draw services import the whole model) are imported by the
+# runners, so that `jointcheck --help` never loads them.
 
 
 def add_parsers(sub: Any) -> None:
@@ -60,6 +59,10 @@ def add_parsers(sub: Any) -> None:
 
 async def run_plan(app: App, args: argparse.Namespace) -> int:
     """`jointcheck plan ...`."""
+    from handlers.core.db import unit_of_work
+    from services.common.errors import InvalidInput
+    from services.draw import plans
+
     if args.plan_command == "list":
         async with unit_of_work(app.sessions, write=False) as session:
             for p in await plans.open_plans(session):
@@ -81,6 +84,10 @@ async def run_plan(app: App, args: argparse.Namespace) -> int:
 
 async def run_draw(app: App, args: argparse.Namespace) -> int:
     """`jointcheck draw ...`."""
+    from handlers.core.db import unit_of_work
+    from services.draw import freeze
+    from services.draw import record as draw_record
+
     command = args.draw_command
     if command == "verify":
         return _verify_file(args.file)
@@ -115,10 +122,15 @@ async def run_draw(app: App, args: argparse.Namespace) -> int:
 
 def _both(key: str, **params: Any) -> str:
     """A catalog text as the command line prints it: "中文 / English"."""
+    from handlers.core.i18n import t
+
     return f"{t('zh', key, **params)} / {t('en', key, **params)}"
 
 
 async def _void(app: App, args: argparse.Namespace) -> int:
+    from handlers.core.db import unit_of_work
+    from services.draw import cancel
+
     chats = app.core.policy.announce_chats
     if not args.yes:
         async with unit_of_work(app.sessions, write=False) as session:
@@ -137,10 +149,15 @@ async def _void(app: App, args: argparse.Namespace) -> int:
 
 
 def _state_order(state: str) -> int:
+    from handlers.draw.render import STATE_ORDER
+
     return STATE_ORDER.index(state) if state in STATE_ORDER else len(STATE_ORDER)
 
 
 async def _cancel(app: App, args: argparse.Namespace) -> int:
+    from handlers.core.db import unit_of_work
+    from services.draw import cancel
+
     chats = app.core.policy.announce_chats
     async with unit_of_work(app.sessions) as session:
         await cancel.cancel(session, None, args.assignment_id, args.reason, app.clock.now(), chats)
@@ -150,6 +167,9 @@ async def _cancel(app: App, args: argparse.Namespace) -> int:
 
 
 async def _substitute(app: App, args: argparse.Namespace) -> int:
+    from handlers.core.db import unit_of_work
+    from services.draw import substitute
+
     chats = app.core.policy.announce_chats
     async with unit_of_work(app.sessions) as session:
         done = await substitute.substitute(
@@ -173,6 +193,9 @@ async def _substitute(app: App, args: argparse.Namespace) -> int:
 async def _supplement(app: App, args: argparse.Namespace) -> int:
     # Two transactions, as for a draw: the commitment is stored (and announced) before any
     # team is formed; one frozen earlier is continued with its committed seed.
+    from handlers.core.db import unit_of_work
+    from services.draw import supplement
+
     chats = app.core.policy.announce_chats
     async with unit_of_work(app.sessions) as session:
         frozen = await supplement.frozen_supplement(session, args.draw_id)
@@ -205,20 +228,28 @@ async def _run(app: App, plan_id: int, salt: str) -> int:
     # Two transactions, as in chat: the commitment is stored before anything is drawn.
     # A draw frozen earlier (the process died between the two, or it was frozen in chat)
     # is continued with its committed seed, never frozen again.
+    from handlers.core.db import unit_of_work
+    from services.draw import freeze
+    from services.draw import run as draw_run
+
     async with unit_of_work(app.sessions, write=False) as session:
         earlier = await freeze.frozen_draw(session, plan_id)
     lists = None
-    if earlier is not None:
-        frozen = earlier
-        print(f"继续已冻结的抽取 / continuing frozen draw {frozen.id}")
-    else:
+    # Two steps, freezing the lists and drawing, each some seconds on a large directory.
+    with progress(2, "抽取 / draw", unit="steps") as bar:
+        if earlier is not None:
+            frozen = earlier
+            bar.echo(f"继续已冻结的抽取 / continuing frozen draw {frozen.id}")
+        else:
+            async with unit_of_work(app.sessions) as session:
+                frozen, lists = await freeze.freeze_keeping_lists(
+                    session, None, plan_id, app.clock.now()
+                )
+        bar.echo(f"承诺 / commitment: {frozen.commitment}")
+        bar.update(1)
         async with unit_of_work(app.sessions) as session:
-            frozen, lists = await freeze.freeze_keeping_lists(
-                session, None, plan_id, app.clock.now()
-            )
-    print(f"承诺 / commitment: {frozen.commitment}")
-    async with unit_of_work(app.sessions) as session:
-        drawn = await draw_run.execute(session, None, frozen.id, salt, app.clock.now(), lists)
+            drawn = await draw_run.execute(session, None, frozen.id, salt, app.clock.now(), lists)
+        bar.update(1)
     print(f"抽取完成 / drawn: plan {drawn.plan_id}")
     print(drawn.id)
     return 0
@@ -230,6 +261,8 @@ def run_verify_file(args: argparse.Namespace) -> int:
 
 
 def _verify_file(path: Path) -> int:
+    from services.draw import record as draw_record
+
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

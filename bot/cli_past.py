@@ -6,17 +6,17 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handlers.core.db import unit_of_work
-from handlers.core.i18n import t
-from services.common.errors import DomainError
-from services.records import past
-
 if TYPE_CHECKING:
     from bot.app import App
 
 
 async def run_import_results(app: App, args: argparse.Namespace) -> int:
     """Import a results file in one transaction; print the number imported last."""
+    from handlers.core.db import unit_of_work
+    from handlers.core.i18n import t
+    from services.common.errors import DomainError
+    from services.records import past
+
     path: Path = args.file
     try:
         async with unit_of_work(app.sessions) as session:

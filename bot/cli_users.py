@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.app import App
-from handlers.accounts.invites import role_code
-from handlers.core.db import unit_of_work
-from handlers.core.i18n import t
-from models import ROLES
-from services.accounts import staff
-from services.common.errors import DomainError
+if TYPE_CHECKING:
+    from bot.app import App
+
+# `models.ROLES` (a test keeps the two equal), written out so that the parser is built
+# without loading the model.
+ROLES = ("admin", "coordinator", "inspector", "leader", "reviewer")
 
 
 def add_parsers(sub: Any) -> None:
@@ -38,11 +37,15 @@ def add_parsers(sub: Any) -> None:
 
 def _say(key: str, **params: Any) -> str:
     """A catalog text as one "中文 / English" line."""
+    from handlers.core.i18n import t
+
     return f"{t('zh', key, **params)} / {t('en', key, **params)}"
 
 
 async def run_user(app: App, args: argparse.Namespace) -> int:
     """`jointcheck user ...`; a refusal is one sentence on stderr, status 1, nothing written."""
+    from services.common.errors import DomainError
+
     try:
         if args.user_command == "add":
             return await _add(app, args)
@@ -55,6 +58,11 @@ async def run_user(app: App, args: argparse.Namespace) -> int:
 
 
 async def _add(app: App, args: argparse.Namespace) -> int:
+    from handlers.accounts.invites import role_code
+    from handlers.core.db import unit_of_work
+    from handlers.core.i18n import t
+    from services.accounts import staff
+
     new = staff.NewUser(
         login=args.login,
         name=args.name,
@@ -72,6 +80,9 @@ async def _add(app: App, args: argparse.Namespace) -> int:
 
 
 async def _deactivate(app: App, args: argparse.Namespace) -> int:
+    from handlers.core.db import unit_of_work
+    from services.accounts import staff
+
     async with unit_of_work(app.sessions) as session:
         cancelled = await staff.deactivate(session, None, args.login, app.clock.now())
     print(f"用户已停用 / user deactivated; 取消的待发消息 / queued messages cancelled: {cancelled}")
@@ -80,6 +91,9 @@ async def _deactivate(app: App, args: argparse.Namespace) -> int:
 
 
 async def _list(app: App) -> int:
+    from handlers.core.db import unit_of_work
+    from services.accounts import staff
+
     async with unit_of_work(app.sessions, write=False) as session:
         rows = await staff.list_users(session)
     print(

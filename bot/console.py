@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import mimetypes
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from sqlalchemy import select
 
@@ -30,6 +31,7 @@ from services.common.numbers import MAX_ID, read_int
 
 PLATFORM = "console"
 FILE_PREFIX = "@file "
+LOCATION_PREFIX = "@location "  # "@location 36.48,102.40": a shared location (lat, lon)
 LOG_FILE = "console.log"
 # Looks up the display name of a console chat (a login), None when it is nobody's.
 Names = Callable[[str], Awaitable[str | None]]
@@ -160,6 +162,10 @@ class ConsoleTransport:
             return Incoming(PLATFORM, login, login, button=self.choices[number - 1].data)
         if text.startswith("'") and read_int(text[1:], 0, MAX_ID) is not None:
             text = text[1:]
+        if text.startswith(LOCATION_PREFIX):
+            where = read_location(text[len(LOCATION_PREFIX) :])
+            if where is not None:
+                return Incoming(PLATFORM, login, login, location=where)
         if text.startswith(FILE_PREFIX):
             path = Path(text[len(FILE_PREFIX) :].strip()).expanduser()
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -168,14 +174,18 @@ class ConsoleTransport:
         return Incoming(PLATFORM, login, login, sender_name=login, text=text)
 
 
-def add_parser(sub: Any) -> None:
-    """Add the `console` subcommand: as a user, or as a stranger who binds."""
-    console = sub.add_parser("console", help="chat in the terminal as a user")
-    who = console.add_mutually_exclusive_group()
-    who.add_argument("--as", dest="login", default=None, help="login (default: CONSOLE_LOGIN)")
-    who.add_argument(
-        "--new", action="store_true", help="chat as a stranger, who binds with /bind CODE"
-    )
+def read_location(text: str) -> tuple[float, float] | None:
+    """Text such as "36.48,102.40" as (latitude, longitude); None when it is not one."""
+    pieces = text.replace("，", ",").replace(",", " ").split()
+    if len(pieces) != 2:
+        return None
+    try:
+        lat, lon = float(pieces[0]), float(pieces[1])
+    except ValueError:
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+        return None
+    return lat, lon
 
 
 async def run(app: App, args: argparse.Namespace) -> int:

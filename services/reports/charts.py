@@ -5,13 +5,10 @@ from __future__ import annotations
 import io
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
-
-from services.reports.summary import Figures
+if TYPE_CHECKING:
+    from services.reports.summary import Figures
 
 # Noto Sans CJK SC ships inside the mplfonts package, so every machine draws Chinese the
 # same way, with no system font to install.
@@ -47,6 +44,12 @@ def _values(f: Figures) -> list[int]:
 
 def weekly_chart(week: Figures, year: Figures, lang: str = "zh") -> bytes:
     """Two bar panels, this week and the year to date, as PNG bytes."""
+    # matplotlib takes half a second to import: loaded when a chart is drawn, not at start.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import MaxNLocator
+
     font = FontProperties(fname=str(cjk_font_path()))
     labels = LABELS.get(lang, LABELS["zh"])
     title, left, right = TITLES.get(lang, TITLES["zh"])

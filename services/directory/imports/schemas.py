@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from services.directory.imports.values import (
@@ -26,6 +26,7 @@ from services.directory.imports.values import (
     NameList,
     Phone,
     RiskClass,
+    Seq,
     Text16,
     Text32,
     Text50,
@@ -37,7 +38,15 @@ from services.directory.imports.values import (
 )
 
 
-class DepartmentRow(BaseModel):
+class RowModel(BaseModel):
+    """The base of the row models below."""
+
+    # Only their fields are read (cells are validated by `ColumnValidator`): the model's
+    # own validator is built on first use, if ever, not at every start of the bot.
+    model_config = ConfigDict(defer_build=True)
+
+
+class DepartmentRow(RowModel):
     """A member unit of the joint meeting."""
 
     code: Text32
@@ -45,7 +54,7 @@ class DepartmentRow(BaseModel):
     active: Active | None = None
 
 
-class ItemRow(BaseModel):
+class ItemRow(RowModel):
     """An entry of the joint item list; departments are given by name or code."""
 
     code: Text64
@@ -65,7 +74,7 @@ class ItemRow(BaseModel):
     active: Active | None = None
 
 
-class EnterpriseRow(BaseModel):
+class EnterpriseRow(RowModel):
     """An inspection object of the object directory."""
 
     credit_code: CreditCode
@@ -82,7 +91,7 @@ class EnterpriseRow(BaseModel):
     last_checked_on: ClerkDate | None = None
 
 
-class InspectorRow(BaseModel):
+class InspectorRow(RowModel):
     """A person of the inspector directory."""
 
     cert_no: Text64
@@ -96,12 +105,22 @@ class InspectorRow(BaseModel):
     is_expert: YesNo | None = None
 
 
-class RecusalRow(BaseModel):
+class RecusalRow(RowModel):
     """A conflict of interest between an inspector and an enterprise."""
 
     cert_no: Text64
     credit_code: CreditCode
     reason: Text300 | None = None
+
+
+class CheckPointRow(RowModel):
+    """A check point of a joint item (检查要点), numbered within its item."""
+
+    item_code: Text64
+    seq: Seq
+    content: LongText
+    method: LongText | None = None
+    basis: LongText | None = None
 
 
 @dataclass(frozen=True)
