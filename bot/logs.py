@@ -11,19 +11,25 @@ Replaced by `[REDACTED]`, in the message, its arguments, the traceback and the s
 
 The redaction runs when a record is made (the log record factory), so it covers every
 logger at every level whatever handlers exist or are added later (uvicorn's, pytest's).
+
+`LOG_FORMAT=json` writes one JSON object a line (`JsonFormatter`), with the id of the update
+being handled (`handlers.core.observe.current_update`) in every line of its handling.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TextIO
 from urllib.parse import quote, quote_plus
 
 from bot.settings import Settings
+from handlers.core.observe import current_update
 from services.accounts.invites import ALPHABET, CODE_LENGTH
 
 MASK = "[REDACTED]"
@@ -190,6 +196,7 @@ def install_redaction(settings: Settings) -> None:
         settings.wecom_token,
         settings.wecom_encoding_aes_key,
         settings.wecom_robot_key,
+        settings.metrics_token,
     )
     remember(*(s.get_secret_value() for s in configured if s is not None))
     # A logger's filter misses its children's records and a handler's filter misses the
@@ -200,9 +207,42 @@ def install_redaction(settings: Settings) -> None:
         logging.setLogRecordFactory(factory)
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC), level, logger, message, update, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as a line of JSON (its message and traceback already masked)."""
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        update = current_update()
+        if update is not None:
+            entry["update"] = update
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def log_handler(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
+    """The handler of a command's log lines (on stderr): text, or JSON with LOG_FORMAT=json."""
+    handler = logging.StreamHandler(stream)
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    return handler
+
+
 def configure_logging(settings: Settings) -> None:
-    """Logging of a command: LOG_LEVEL, libraries kept quiet, secrets masked."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    """Logging of a command: LOG_LEVEL, LOG_FORMAT, libraries kept quiet, secrets masked."""
+    logging.basicConfig(level=settings.log_level, handlers=[log_handler(settings)])
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         # httpx logs one line per request, Telegram's long polls included: DEBUG only.

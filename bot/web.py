@@ -1,4 +1,4 @@
-"""The web app: the public results page ("one public"), its CSV, and a health check.
+"""The web app: the public results page ("one public"), its CSV, and health and readiness.
 
 `create_web_app` takes extra routes so that the Telegram webhook and the WeCom callback join
 the same Starlette app later. The public page is read-only, needs no JavaScript, renders on a
@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.app import App
+from bot.health import readyz_route
 from handlers.core.db import unit_of_work
 from services.common.numbers import read_int
 from services.records import export
@@ -146,7 +147,8 @@ def render_page(rows: list[export.PublicRow], query: str, page: int, total: int)
 
 
 def create_web_app(app: App, *, extra_routes: Sequence[BaseRoute] | None = None) -> Starlette:
-    """The Starlette app: /healthz, the public page /results and /results.csv, plus extras."""
+    """The Starlette app: /healthz, /readyz, the public page /results and /results.csv, plus
+    extras (webhooks, callbacks, more public pages)."""
 
     async def healthz(_request: Request) -> Response:
         try:
@@ -184,6 +186,7 @@ def create_web_app(app: App, *, extra_routes: Sequence[BaseRoute] | None = None)
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
+        readyz_route(app),
         Route("/", index, methods=["GET"]),
         Route("/results", results_page, methods=["GET"]),
         Route("/results.csv", results_csv, methods=["GET"]),

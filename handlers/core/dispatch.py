@@ -9,6 +9,7 @@ transaction after it (`_later`). Core knows nothing of what the work is.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cache
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.core.db import unit_of_work
 from handlers.core.i18n import LANGUAGES, t
 from handlers.core.model import MAX_TEXT, Incoming, Reply
+from handlers.core.observe import HandleObserver, Outcome, handling
 from handlers.core.router import FLOW_BUTTON, Ctx, Later, Router, allowed
 from handlers.core.typed import BUTTONS_KEY, remember_buttons, typed_button
 from models import ProcessedUpdate
@@ -58,6 +60,7 @@ class _Event:
 
     lang: str
     ctx: Ctx | None = None
+    outcome: Outcome = "ok"
 
 
 class Core:
@@ -73,7 +76,9 @@ class Core:
         default_language: str = "zh",
         files_dir: Path = Path("var"),
         policy: Policy | None = None,
+        observer: HandleObserver | None = None,
     ) -> None:
+        self.observer = observer
         self.files_dir = files_dir
         self.policy = policy or Policy()
         self.sessions = sessions
@@ -84,7 +89,18 @@ class Core:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one event; nothing is half-written whatever happens."""
+        started = time.perf_counter()
         event = _Event(self.default_language)
+        # Every log line of the handling carries the update's id (JSON logs).
+        with handling(incoming.platform, incoming.update_key):
+            replies = await self._guarded(incoming, event)
+            seconds = time.perf_counter() - started
+            log.debug("%s event: %s in %.1f ms", incoming.platform, event.outcome, seconds * 1e3)
+        if self.observer is not None:
+            self.observer.on_handled(incoming.platform, event.outcome, seconds)
+        return replies
+
+    async def _guarded(self, incoming: Incoming, event: _Event) -> list[Reply]:
         try:
             async with unit_of_work(self.sessions) as session:
                 replies = await self._handle(session, incoming, event)
@@ -94,8 +110,10 @@ class Core:
                 replies = [*replies, *await self._later(event.ctx, event.ctx.deferred)]
             return replies
         except DomainError as exc:  # the transaction was rolled back
+            event.outcome = "refused"
             return [Reply(t(event.lang, exc.key, **exc.params))]
         except Exception:
+            event.outcome = "error"
             log.exception("unhandled error for %s:%s", incoming.platform, incoming.sender_id)
             return [Reply(t(event.lang, "error.internal"))]
 
@@ -116,6 +134,7 @@ class Core:
         self, session: AsyncSession, incoming: Incoming, event: _Event
     ) -> list[Reply]:
         if incoming.update_key is not None and not await self._first_delivery(session, incoming):
+            event.outcome = "duplicate"
             return []
         now = self.clock.now()
         # Given `now`, the account is marked seen (at most every few minutes): /people.
@@ -209,6 +228,8 @@ class Core:
         if state is None:
             if ctx.incoming.file is not None:
                 return [ctx.reply("error.file_unexpected")]
+            if ctx.incoming.location is not None:
+                return [ctx.reply("error.location_unexpected")]
             return [ctx.reply("error.not_understood")]
         # The question's buttons are the core's, not the flow's data: a handler saving
         # its data then never carries them on to a question they do not belong to.
