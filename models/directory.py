@@ -79,6 +79,9 @@ class Enterprise(Base):
     status: Mapped[str] = mapped_column(String(16), default="active", index=True)
     last_checked_on: Mapped[date | None]
     updated_at: Mapped[datetime | None]
+    # The registered place's coordinates (WGS-84), when the directory carries them.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
 
 
 class Inspector(Base):

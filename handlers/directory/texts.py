@@ -6,6 +6,7 @@ _KINDS: dict[str, tuple[str, str]] = {
     "import.kind.enterprises": ("检查对象名录库", "enterprise directory"),
     "import.kind.inspectors": ("执法检查人员名录库", "inspector directory"),
     "import.kind.recusals": ("回避关系", "recusals"),
+    "import.kind.checkpoints": ("检查要点", "check points"),
 }
 
 _FILES: dict[str, tuple[str, str]] = {
@@ -236,6 +237,14 @@ _REASONS: dict[str, tuple[str, str]] = {
         "名录库中没有这个统一社会信用代码",
         "no enterprise has this credit code",
     ),
+    "import.reason.unknown_item": (
+        "抽查事项清单中没有这个事项编码（请先导入抽查事项清单）",
+        "no joint item has this code (import the item list first)",
+    ),
+    "import.reason.seq": (
+        "序号应为 1 至 {limit} 的整数",
+        "a number (序号) is a whole number from 1 to {limit}",
+    ),
 }
 
 _REPORTS: dict[str, tuple[str, str]] = {
@@ -265,6 +274,23 @@ _REPORTS: dict[str, tuple[str, str]] = {
     "import.ignored_columns": (
         "以下列未识别，已忽略：{columns}",
         "These columns were not recognised and are ignored: {columns}",
+    ),
+    "import.counts_removed": (
+        "新增 {added}，更新 {updated}，未变 {unchanged}，删除 {deactivated}。",
+        "{added} added, {updated} updated, {unchanged} unchanged, {deactivated} removed.",
+    ),
+    "import.warn_points_replaced": (
+        "文件列出的 {n} 个事项的检查要点以本文件为准、整体替换：原有而文件未列出的要点一并删除。",
+        "The check points of the {n} items the file lists are replaced by the file's as a "
+        "whole: points they had that the file leaves out are removed.",
+    ),
+    "import.points_answered": (
+        "以下检查要点已有检查记录作答，不能删除：{points}（共 {n} 条）。本文件未列出它们，"
+        "导入会删除它们，因此整个文件未导入。请在文件中保留这些序号（内容可以修改）后再导入。",
+        "These check points have been answered in check records and cannot be removed: "
+        "{points} ({n} in all). The file leaves them out, which would remove them, so "
+        "nothing was imported. Keep their numbers in the file (their text may change) and "
+        "import it again.",
     ),
     "import.warn_expired": (
         "⚠ 其中 {n} 人执法证已过期（可以导入，但不会被抽中）。",
@@ -346,6 +372,50 @@ _CHAT: dict[str, tuple[str, str]] = {
     ),
 }
 
+# /item: one item of the joint list with its check points.
+_ITEM: dict[str, tuple[str, str]] = {
+    "cmd.item": (
+        "查看抽查事项及其检查要点（/item 事项编码）",
+        "An item of the joint list and its check points (/item CODE)",
+    ),
+    "item.usage": (
+        "用法：/item 事项编码（或事项名称中的词）。现有事项 {total} 项：",
+        "Usage: /item CODE (or a word of the item's name). {total} active items:",
+    ),
+    "item.not_found": (
+        "没有找到事项“{code}”。发送 /item 查看事项清单。",
+        'No item "{code}" was found. Send /item for the list.',
+    ),
+    "item.several": (
+        "有 {n} 个事项符合“{text}”，请发送其中一个编码：",
+        '{n} items match "{text}"; send one of their codes:',
+    ),
+    "item.line": ("{code} {name}", "{code} {name}"),
+    "item.more": ("……另有 {n} 项", "... and {n} more"),
+    "item.head": ("【{code}】{name}（{kind}）", "[{code}] {name} ({kind})"),
+    "item.inactive": ("⚠ 该事项已停用。", "⚠ This item is inactive."),
+    "item.kind.key": ("重点事项", "key item"),
+    "item.kind.general": ("一般事项", "general item"),
+    "item.sub_item": ("抽查子项：{value}", "Sub-item: {value}"),
+    "item.object_type": ("抽查对象：{value}", "Objects: {value}"),
+    "item.all_objects": ("全部对象", "all objects"),
+    "item.basis": ("抽查依据：{value}", "Legal basis: {value}"),
+    "item.initiating": ("发起部门：{value}", "Initiating department: {value}"),
+    "item.cooperating": ("配合部门：{value}", "Cooperating departments: {value}"),
+    "item.none": ("无", "none"),
+    "item.method": ("检查方式：{value}", "Method: {value}"),
+    "item.ratio": ("抽查比例：{value}", "Ratio: {value}"),
+    "item.frequency": ("抽查频次：{value}", "Frequency: {value}"),
+    "item.points_head": ("检查要点（{n} 条）：", "Check points ({n}):"),
+    "item.no_points": (
+        "尚无检查要点（协调员可用 /import checkpoints 导入）。",
+        "No check points yet (a coordinator imports them with /import checkpoints).",
+    ),
+    "item.point": ("{seq}. {content}", "{seq}. {content}"),
+    "item.point_method": ("   检查方法：{value}", "   Method: {value}"),
+    "item.point_basis": ("   检查依据：{value}", "   Basis: {value}"),
+}
+
 TEXTS: dict[str, tuple[str, str]] = {
     **_KINDS,
     **_FILES,
@@ -353,4 +423,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     **_REASONS,
     **_REPORTS,
     **_CHAT,
+    **_ITEM,
 }

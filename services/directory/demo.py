@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    CheckPoint,
     Department,
     Enterprise,
     Inspector,
@@ -20,7 +21,7 @@ from models import (
     UserRole,
 )
 from services.common import audit
-from services.directory import demo_data
+from services.directory import demo_checkpoints, demo_data
 from services.directory.creditcode import CHARSET, make_code
 
 ENTERPRISES = 300
@@ -37,6 +38,7 @@ class DemoCounts:
     inspectors: int = 0
     recusals: int = 0
     users: int = 0
+    check_points: int = 0
 
     @property
     def total(self) -> int:
@@ -58,11 +60,12 @@ async def load(session: AsyncSession, today: date, now: datetime) -> DemoCounts:
     rng = random.Random(2022)  # fixed: the same district on every machine
     dept_added, departments = await _departments(session)
     items = await _items(session, departments)
+    points = await _check_points(session)
     enterprises = await _enterprises(session, rng, today)
     inspectors, inspector_ids = await _inspectors(session, rng, departments, today)
     recusals = await _recusals(session, rng, inspector_ids)
     users = await _users(session, inspector_ids, now)
-    counts = DemoCounts(dept_added, items, enterprises, inspectors, recusals, users)
+    counts = DemoCounts(dept_added, items, enterprises, inspectors, recusals, users, points)
     if counts.total:
         await audit.record(
             session, at=now, actor="cli", action="demo.load", after=vars(counts).copy()
@@ -109,6 +112,26 @@ async def _items(session: AsyncSession, departments: dict[str, int]) -> int:
                 )
             )
         added += 1
+    return added
+
+
+async def _check_points(session: AsyncSession) -> int:
+    """The demo items' check points that are missing, by (item, number)."""
+    rows = await session.execute(select(Item.code, Item.id))
+    items: dict[str, int] = {code: item_id for code, item_id in rows}
+    pairs = await session.execute(select(CheckPoint.item_id, CheckPoint.seq))
+    existing = {(item_id, seq) for item_id, seq in pairs}
+    added = 0
+    for code, points in demo_checkpoints.POINTS.items():
+        for seq, (content, method, basis) in enumerate(points, start=1):
+            item_id = items.get(code)
+            if item_id is None or (item_id, seq) in existing:
+                continue
+            session.add(
+                CheckPoint(item_id=item_id, seq=seq, content=content, method=method, basis=basis)
+            )
+            added += 1
+    await session.flush()
     return added
 
 

@@ -24,6 +24,7 @@ from models import EvidenceFile
 from services.accounts.actors import Actor
 from services.common.errors import InvalidInput
 from services.common.policy import ALLOWED_TYPES, MAX_EVIDENCE_BYTES
+from services.records import media
 from services.records.problems import problem_for_edit
 from services.records.results import log_change, touch
 
@@ -35,6 +36,8 @@ _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"%PDF-", "application/pdf"),
+    (b"#!AMR", "audio/amr"),  # WeCom voice messages (AMR-NB, and #!AMR-WB)
+    (b"OggS\x00", "audio/ogg"),  # Telegram voice messages (Opus in Ogg)
 )
 
 
@@ -43,7 +46,11 @@ def sniff(data: bytes) -> str | None:
     for magic, mime in _MAGIC:
         if data.startswith(magic):
             return mime
-    return None
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "audio/wav"
+    if data[4:8] == b"ftyp":
+        return media.iso_media(data)
+    return media.mpeg_audio(data)
 
 
 def stored_path(sha256: str) -> str:
@@ -51,7 +58,7 @@ def stored_path(sha256: str) -> str:
     return f"{EVIDENCE_DIR}/{sha256[:2]}/{sha256}"
 
 
-def _write_once(target: Path, data: bytes) -> None:
+def write_once(target: Path, data: bytes) -> None:
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +110,7 @@ def _size(size: int) -> str:
 
 
 def _short(mime: str) -> str:
-    return {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}.get(mime, mime)
+    return media.LABELS.get(mime, mime)
 
 
 async def attach(
@@ -138,7 +145,7 @@ async def attach(
     if existing is not None:
         return Added(existing, False)
     relative = stored_path(digest)
-    await asyncio.to_thread(_write_once, files_dir / relative, data)
+    await asyncio.to_thread(write_once, files_dir / relative, data)
     evidence = EvidenceFile(
         result_id=result.id,
         problem_id=problem.id,
@@ -153,7 +160,7 @@ async def attach(
     )
     session.add(evidence)
     await session.flush()
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,

@@ -4,7 +4,8 @@
   checking an XLSX's bounds and a CSV's encoding before a row is read; `formats`: reading
   CSV and XLSX; `writers`: writing them.
 - `columns`: each list's headers; `schemas` and `values`: the row models and cell parsers.
-- `rows`: checking a batch; `targets`, `relations`, `bulk`: the tables and their writes.
+- `rows`: checking a batch; `targets`, `relations`, `points` (check points, a list per
+  item), `bulk`: the tables and their writes.
 - `importer` and `run`: the import itself; `reading`, `parallel` and `worker`: every file
   read and checked in a second process within a budget; `exporter`: exports and templates.
 

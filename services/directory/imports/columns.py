@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from services.common.errors import InvalidInput
 from services.directory.imports.schemas import (
+    CheckPointRow,
     DepartmentRow,
     EnterpriseRow,
     InspectorRow,
@@ -133,6 +134,19 @@ SPECS: dict[str, KindSpec] = {
                 Column("reason", "回避原因", ("原因", "回避事由", "利害关系")),
             ),
             ("cert_no", "credit_code"),
+        ),
+        KindSpec(
+            "checkpoints",
+            CheckPointRow,
+            (
+                Column("item_code", "事项编码", ("事项编号", "item_code")),
+                Column("item_name", "抽查事项", ("抽查事项名称", "事项名称"), info=True),
+                Column("seq", "序号", ("要点序号", "检查要点序号")),
+                Column("content", "检查内容", ("检查要点", "检查项目", "检查内容及要点")),
+                Column("method", "检查方法", ("检查方法与要领", "检查方法和要领", "检查方式")),
+                Column("basis", "检查依据", ("依据", "法律依据", "检查标准")),
+            ),
+            ("item_code", "seq"),
         ),
     )
 }

@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import Department, Enterprise, Inspector, Item, ItemDepartment, Recusal
+from models import CheckPoint, Department, Enterprise, Inspector, Item, ItemDepartment, Recusal
 from services.accounts.actors import Actor, require_role
 from services.common.errors import InvalidInput
 from services.directory.creditcode import make_code
@@ -24,8 +24,9 @@ from services.directory.imports.values import LABELS
 from services.directory.imports.writers import open_writer
 
 STREAM = 5000  # rows fetched at a time
+STEP = 1000  # rows written between two calls of the progress callback
 # Columns kept as text in XLSX (Excel would turn long digit strings into numbers).
-TEXT_FIELDS = {"code", "credit_code", "cert_no", "contact_phone", "phone"}
+TEXT_FIELDS = {"code", "item_code", "credit_code", "cert_no", "contact_phone", "phone"}
 
 
 def _text(value: Any) -> str:
@@ -118,12 +119,30 @@ async def _recusals(session: AsyncSession) -> AsyncIterator[dict[str, Any]]:
         }
 
 
+async def _checkpoints(session: AsyncSession) -> AsyncIterator[dict[str, Any]]:
+    rows = await session.execute(
+        select(Item.code, Item.name, CheckPoint)
+        .join(Item, Item.id == CheckPoint.item_id)
+        .order_by(Item.code, CheckPoint.seq)
+    )
+    for code, name, point in rows:
+        yield {
+            "item_code": code,
+            "item_name": name,
+            "seq": point.seq,
+            "content": point.content,
+            "method": point.method,
+            "basis": point.basis,
+        }
+
+
 _ROWS = {
     "departments": _departments,
     "items": _items,
     "enterprises": _enterprises,
     "inspectors": _inspectors,
     "recusals": _recusals,
+    "checkpoints": _checkpoints,
 }
 
 
@@ -137,8 +156,34 @@ def _text_columns(spec: KindSpec) -> list[int]:
     return [i for i, c in enumerate(spec.columns) if c.field in TEXT_FIELDS]
 
 
-async def export_kind(session: AsyncSession, actor: Actor | None, kind: str, path: Path) -> int:
-    """Write a list to `path` (XLSX for .xlsx, otherwise CSV); the number of rows written."""
+_TABLES = {
+    "departments": Department,
+    "items": Item,
+    "enterprises": Enterprise,
+    "inspectors": Inspector,
+    "recusals": Recusal,
+    "checkpoints": CheckPoint,
+}
+
+
+async def count_rows(session: AsyncSession, kind: str) -> int:
+    """How many rows an export of `kind` writes (for a progress bar's total)."""
+    _spec(kind)
+    return await session.scalar(select(func.count()).select_from(_TABLES[kind])) or 0
+
+
+async def export_kind(
+    session: AsyncSession,
+    actor: Actor | None,
+    kind: str,
+    path: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write a list to `path` (XLSX for .xlsx, otherwise CSV); the number of rows written.
+
+    `progress` is called with the rows written since its last call, every `STEP` rows.
+    """
     if actor is not None:
         require_role(actor, "coordinator")
     spec = _spec(kind)
@@ -150,6 +195,10 @@ async def export_kind(session: AsyncSession, actor: Actor | None, kind: str, pat
                 [_FORMATS.get((kind, c.field), _text)(row.get(c.field)) for c in spec.columns]
             )
             count += 1
+            if progress is not None and count % STEP == 0:
+                progress(STEP)
+    if progress is not None and count % STEP:
+        progress(count % STEP)
     return count
 
 
@@ -204,6 +253,14 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "credit_code": EXAMPLE_CODE,
         "enterprise_name": "乐都区示例商贸有限公司",
         "reason": "近亲属在该企业任职",
+    },
+    "checkpoints": {
+        "item_code": "LD-001",
+        "item_name": "食品经营行为检查",
+        "seq": "1",
+        "content": "是否取得食品经营许可证，许可证是否在有效期内，是否悬挂于经营场所显著位置",
+        "method": "查验食品经营许可证原件，核对经营场所、经营项目与许可证载明事项是否一致",
+        "basis": "《中华人民共和国食品安全法》第三十五条",
     },
 }
 

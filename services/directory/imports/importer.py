@@ -39,6 +39,8 @@ BATCH = 5000
 # Kinds whose rows need the database to be checked (references): the worker sends their
 # valid rows' cells too, for the rejects file of a row refused here.
 REFERENCES = frozenset(kind for kind, target in TARGETS.items() if target.references)
+# Kinds whose files replace the rows of each group they name: every key is sent back.
+GROUPED = frozenset(kind for kind, target in TARGETS.items() if target.replaces_groups)
 
 Progress = Callable[[int, float | None], None]  # rows read, fraction of the file read
 
@@ -102,7 +104,15 @@ async def import_file(
     if actor is not None:
         require_role(actor, "coordinator")
     _known(kind)
-    job = Job(path, kind, limits, BATCH, keep_keys=options.replace, cells_for=REFERENCES)
+    job = Job(
+        path,
+        kind,
+        limits,
+        BATCH,
+        keep_keys=options.replace,
+        cells_for=REFERENCES,
+        keys_for=GROUPED,
+    )
     run: ImportRun | None = None
     with ExitStack() as stack:
         async with aclosing(parallel.messages(job, usage)) as messages:

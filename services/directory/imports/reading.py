@@ -42,6 +42,9 @@ class Job:
     # Kinds whose rows are checked against the database too: their valid rows' cells are
     # sent along, for the rejects file of a row the importing process refuses.
     cells_for: frozenset[str] = frozenset()
+    # Kinds whose every key is sent back whatever `keep_keys` says (check points: a file
+    # replaces the list of each item it names).
+    keys_for: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def _read(job: Job, out: BinaryIO) -> Finish:
                 # batch is read into the memory they held.
                 send(out, (check.run(rows, seen).outcome(cells=cells), table.done()))
                 rows = table.read(job.batch)
-            keys = list(seen) if job.keep_keys else None
+            keys = list(seen) if job.keep_keys or kind in job.keys_for else None
             return Finish(table.sha256(), keys, peak_mb())
     except OSError as exc:
         raise InvalidInput("import.cannot_read", error=exc.strerror or str(exc)) from None

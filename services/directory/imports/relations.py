@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Enterprise, Inspector, Item, ItemDepartment, Recusal
 from services.directory.imports import bulk
+from services.directory.imports.points import CheckPoints
 from services.directory.imports.rows import Batch, Refusal
 from services.directory.imports.schemas import Reason
 from services.directory.imports.targets import (
@@ -241,4 +242,5 @@ TARGETS: dict[str, type[Target]] = {
     "enterprises": Enterprises,
     "inspectors": Inspectors,
     "recusals": Recusals,
+    "checkpoints": CheckPoints,
 }

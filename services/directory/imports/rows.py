@@ -237,5 +237,5 @@ class BatchCheck:
             number = numbers[index]
             first = seen.setdefault(key, number)
             if first != number:
-                text = "/".join(key) if isinstance(key, tuple) else str(key)
+                text = "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
                 add(index, header, text, Reason("import.reason.duplicate", {"row": first}))

@@ -24,6 +24,7 @@ OBJECT_TYPES = {  # how the audit log names a row of each list
     "enterprises": "enterprise",
     "inspectors": "inspector",
     "recusals": "recusal",
+    "checkpoints": "check_point",
 }
 KEEP_PROBLEMS = 1000  # problems kept for the report; the rejects file has them all
 AUDIT_ROWS = 1000  # up to this many changes get an audit entry each, besides the summary
@@ -86,7 +87,9 @@ class ImportRun:
         self.options = report.options
         self.mapping = mapping
         self.render: Render = lambda key, params: key  # the user's language, given by the caller
-        self.target = TARGETS[report.kind](session, list(mapping.fields), now)
+        self.target = TARGETS[report.kind](
+            session, list(mapping.fields), now, replace=report.options.replace
+        )
         self.seen: dict[Hashable, int] = {}  # every key of the file -> its first row
         self.details: list[Detail] = []
         self.savepoint: Any = None
@@ -175,17 +178,21 @@ class ImportRun:
         after: dict[str, Any] | None,
     ) -> None:
         if len(self.details) <= AUDIT_ROWS:
-            label = "/".join(key) if isinstance(key, tuple) else str(key)
+            label = "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
             self.details.append((action, label, before, after))
 
     async def finish(self) -> None:
         """Retire what was left out (--replace), then keep or undo the writes, and audit."""
         report = self.report
-        if self.options.replace and (self.options.skip_invalid or report.rejected == 0):
+        valid = self.options.skip_invalid or report.rejected == 0
+        # A file of check points replaces its items' lists: a dry run shows what goes even
+        # when some rows have problems (importing the valid rows would remove it).
+        grouped = self.target.replaces_groups and (valid or self.options.dry_run)
+        if grouped or (self.options.replace and valid):
             gone = await self.target.deactivate(self.seen, write=self.writing)
             report.deactivated = len(gone)
             for key, _, before in gone:
-                self._detail("import.deactivate", key, before, None)
+                self._detail(self.target.gone_action, key, before, None)
         report.warnings = dict(self.target.warnings)
         if self.savepoint is None:
             return

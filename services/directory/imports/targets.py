@@ -47,8 +47,13 @@ class Target:
     stamp: ClassVar[str | None] = None  # a column set to the import time on every write
     # Whether checking a row needs the database (references), or only the row itself.
     references: ClassVar[bool] = True
+    # Whether every file replaces the rows of each group it names (an item's check
+    # points), not only with --replace; and the audit action of a row so retired.
+    replaces_groups: ClassVar[bool] = False
+    gone_action: ClassVar[str] = "import.deactivate"
     empty_at_start: bool = False
     warnings: dict[str, int] = field(default_factory=dict)
+    replace: bool = False  # --replace: the file is the whole list
 
     async def prepare(self) -> None:
         """Load what references need; note whether the table is empty (nothing to match)."""

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from services.common.dates import parse_date
 from services.common.errors import InvalidInput
+from services.common.numbers import read_int
 from services.directory import creditcode
 
 PROBLEM = "jc"  # the pydantic error type of our own reasons
@@ -142,6 +143,19 @@ def _names(raw: Any) -> list[str]:
     return split_list(str(raw))
 
 
+MAX_SEQ = 999  # check points of one item: far more than any real list has
+
+
+def _seq(raw: Any) -> int:
+    if raw is None:
+        raise problem("import.reason.required")
+    # Full-width digits ("３") read as digits; anything else is refused, never guessed.
+    value = read_int(unicodedata.normalize("NFKC", str(raw)).strip(), 1, MAX_SEQ)
+    if value is None:
+        raise problem("import.reason.seq", limit=MAX_SEQ)
+    return value
+
+
 def split_list(raw: str) -> list[str]:
     """A cell listing several names ("公安局、卫生健康局"), in order, without repeats."""
     seen: dict[str, None] = {}
@@ -176,3 +190,4 @@ ItemKind = Annotated[str, BeforeValidator(_looked_up(ITEM_KIND, "import.reason.i
 YesNo = Annotated[bool, BeforeValidator(_looked_up(YES_NO, "import.reason.yes_no"))]
 Active = Annotated[bool, BeforeValidator(_looked_up(ACTIVE, "import.reason.active"))]
 NameList = Annotated[list[str], BeforeValidator(_names)]
+Seq = Annotated[int, BeforeValidator(_seq)]
