@@ -6,7 +6,8 @@ the last message of that reply; an image goes out as a photo and a document as a
 text as their caption when it fits in 1,024 characters. A reply marked `edit` replaces the
 message whose button was pressed where Telegram allows it, and is sent anew otherwise.
 
-Reading: a text, a photo (its largest size) or a document of a private chat; in groups only
+Reading: a text, a photo (its largest size), a document, a video, an audio or voice
+recording, or a shared location of a private chat; in groups only
 commands meant for this bot and button presses, so that the bot never reacts to the group's
 conversation nor takes files there.
 """
@@ -14,6 +15,7 @@ conversation nor takes files there.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -284,10 +286,58 @@ def _private(message: Message, base: Incoming) -> Wanted | None:
             file_mime=_text(doc.mime_type) or "application/octet-stream",
             file_size=_number(doc.file_size, 0, MAX_ID),
         )
+    media = _media(message, base)
+    if media is not None:
+        return media
+    if message.location is not None:
+        where = _location(message.location.latitude, message.location.longitude)
+        return Wanted(replace(base, location=where)) if where is not None else None
     if message.effective_attachment is not None or message.caption is not None:
-        # A sticker, voice note, location...: the core answers that it did not understand.
+        # A sticker, a contact...: the core answers that it did not understand.
         return Wanted(base)
     return None  # service messages (pins, members joining): not addressed to the bot
+
+
+def _location(latitude: object, longitude: object) -> tuple[float, float] | None:
+    """A shared location as (latitude, longitude), or None when it is not one."""
+    values = []
+    for value, limit in ((latitude, 90.0), (longitude, 180.0)):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        if not math.isfinite(value) or abs(value) > limit:
+            return None
+        values.append(float(value))
+    return values[0], values[1]
+
+
+# Telegram's recordings: the attribute, the file name when it gives none, the usual type.
+RECORDINGS = (
+    ("video", "video-{id}.mp4", "video/mp4"),
+    ("video_note", "video-note-{id}.mp4", "video/mp4"),
+    ("audio", "audio-{id}.mp3", "audio/mpeg"),
+    ("voice", "voice-{id}.ogg", "audio/ogg"),
+)
+
+
+def _media(message: Message, base: Incoming) -> Wanted | None:
+    """A video, video note, audio file or voice note, fetched as evidence like a photo."""
+    for attribute, default_name, default_mime in RECORDINGS:
+        media = getattr(message, attribute, None)
+        if media is None:
+            continue
+        file_id = _text(media.file_id)
+        if file_id is None:
+            return None
+        unique = _text(media.file_unique_id) or "x"
+        name = _text(getattr(media, "file_name", None)) or default_name.format(id=unique)
+        return Wanted(
+            replace(base, text=_text(message.caption)),
+            file_id=file_id,
+            file_name=name[:MAX_NAME],
+            file_mime=_text(getattr(media, "mime_type", None)) or default_mime,
+            file_size=_number(media.file_size, 0, MAX_ID),
+        )
+    return None
 
 
 def _for_this_bot(text: str, bot_username: str | None) -> bool:

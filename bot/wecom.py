@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -26,9 +27,12 @@ from bot.wecom_crypto import WeComCrypto, WeComCryptoError
 from handlers.core.db import unit_of_work
 from handlers.core.dispatch import Core
 from handlers.core.model import Attachment, Incoming, Reply
+from handlers.records.steps import asks_location
 from models import ProcessedUpdate
+from services.accounts.actors import actor_for_account
 from services.common.dialect import dialect_name
 from services.common.numbers import read_int
+from services.messaging import conversations
 
 log = logging.getLogger(__name__)
 PLATFORM = "wecom"
@@ -205,6 +209,19 @@ class WeComCallback:
                 file=Attachment(name, mime, data, media_id),
                 update_key=_key(m.findtext("MsgId")),
             )
+        if kind == "location":  # a location message sent from the chat's + menu
+            where = _location(m.findtext("Location_X"), m.findtext("Location_Y"))
+            if where is None:
+                return None
+            return Incoming(**base, location=where, update_key=_key(m.findtext("MsgId")))
+        if kind == "event" and m.findtext("Event") == "LOCATION":
+            # Reported by the client on its own (when the app asks it to): taken only as
+            # the answer to a question for the place, never answered otherwise.
+            where = _location(m.findtext("Latitude"), m.findtext("Longitude"))
+            if where is None or not await self._asks_location(sender):
+                return None
+            stamp = f"location:{sender}:{m.findtext('CreateTime')}"
+            return Incoming(**base, location=where, update_key=_key(stamp))
         if kind == "event" and m.findtext("Event") == "template_card_event":
             task = m.findtext("TaskId") or ""
             return Incoming(
@@ -213,6 +230,15 @@ class WeComCallback:
                 update_key=_key(f"card:{task}:{m.findtext('CreateTime')}"),
             )
         return None
+
+    async def _asks_location(self, sender: str) -> bool:
+        """Whether this member's conversation is waiting for the place of a check."""
+        async with unit_of_work(self.core.sessions, write=False) as session:
+            found = await actor_for_account(session, PLATFORM, sender)
+            if found is None or found[1] is None:
+                return False
+            state = await conversations.load(session, found[0], self.core.clock.now())
+        return asks_location(state)
 
     async def _deliver(self, incoming: Incoming, replies: list[Reply], m: Element) -> None:
         code = m.findtext("ResponseCode")
@@ -262,6 +288,20 @@ async def _claim(session: AsyncSession, platform: str, key: str, now: datetime) 
     values = {"platform": platform, "update_key": key, "processed_at": now}
     result = await session.execute(statement, values)
     return bool(getattr(result, "rowcount", 0))
+
+
+def _location(latitude: str | None, longitude: str | None) -> tuple[float, float] | None:
+    """WeCom's coordinates (decimal text) as (latitude, longitude), None when not valid."""
+    values = []
+    for text, limit in ((latitude, 90.0), (longitude, 180.0)):
+        try:
+            value = float((text or "").strip())
+        except ValueError:
+            return None
+        if not math.isfinite(value) or abs(value) > limit:
+            return None
+        values.append(value)
+    return values[0], values[1]
 
 
 def _key(text: str | None) -> str | None:

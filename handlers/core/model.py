@@ -46,6 +46,8 @@ class Incoming:
     is_group: bool = False
     # The platform's id of the update, so that a redelivered update is handled once.
     update_key: str | None = None
+    # A shared location (latitude, longitude in WGS-84): "start the check here".
+    location: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         # Cleaned at the edge, so that no handler can store a NUL or a lone surrogate.

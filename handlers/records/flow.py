@@ -1,7 +1,12 @@
 """/record: one check from the phone, step by step, saved as it goes.
 
-Start -> result categories (multi-select) -> problems (item, description, legal basis,
-photos) -> measures (order to correct, case, clue) -> summary card (confirm, or edit).
+Start -> on site (开始检查, the place) -> check points item by item -> result categories
+(multi-select, pre-selected from the answers) -> problems (item, description, legal basis,
+photos) -> measures (order to correct, case, clue) -> the on-site record (who attended,
+certificates, recusal) -> 结束检查 -> summary card (confirm, or edit). A part whose items
+have no check points starts at the categories and goes from the measures to the card, as
+before the check points existed; its on-site steps are buttons of the categories, the
+measures and the card (placed after the other buttons, so that their numbers stay).
 Every answer is stored at once, so leaving, a restart or another device loses nothing;
 `/record ID` reopens the summary card of a started record.
 
@@ -10,14 +15,16 @@ what it does ("c+:3" adds category 3, "c-:3" removes it), so a duplicated press 
 
 This module starts and resumes the conversation, shows the summary card and routes each
 answer, and holds the tables of questions and steps; the steps of categories and problems
-are in `problems.py`, those of the measures in `measures.py`, what they share in `steps.py`.
+are in `problems.py`, those of the measures in `measures.py`, the check points in
+`checklist.py`, the visit in `onsite.py`, what they share in `steps.py`.
 """
 
 from __future__ import annotations
 
 from handlers.core.model import Button, Reply
 from handlers.core.router import ButtonKind, Command, Ctx, Flow, Router, roles
-from handlers.records import measures, render
+from handlers.records import checklist as record_checklist
+from handlers.records import measures, onsite, render, render_field
 from handlers.records import problems as record_problems
 from handlers.records.guard import guarded
 from handlers.records.steps import (
@@ -33,10 +40,10 @@ from handlers.records.steps import (
     unexpected,
 )
 from handlers.records.tasks import parse_id
-from services.common.errors import Conflict
+from services.common.errors import Conflict, InvalidInput
 from services.messaging.conversations import State
 from services.records import card as record_card
-from services.records import cases, problems, results, task_views
+from services.records import cases, parts, problems, results, task_views, visits
 
 FIELD = roles("inspector", "coordinator")
 
@@ -46,6 +53,9 @@ FIELD = roles("inspector", "coordinator")
 
 async def record_command(ctx: Ctx, args: list[str]) -> list[Reply]:
     """`/record [ID]`: open a task's record, or choose among the open ones."""
+    if len(args) > 1:
+        department = await parts.department_by_code(ctx.session, args[1])
+        return await open_assignment(ctx, parse_id(args[0]), department)
     if args:
         return await open_assignment(ctx, parse_id(args[0]))
     page = await task_views.my_tasks(ctx.session, ctx.user, 1, page_size=50)
@@ -68,29 +78,48 @@ async def record_command(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 
 async def record_button(ctx: Ctx, args: list[str]) -> list[Reply]:
-    """`rec:ID`: the record button of a task."""
-    if len(args) != 1:
+    """`rec:ID` (or `rec:ID:DEPARTMENT`): the record button of a task (or of one part)."""
+    if len(args) not in (1, 2):
         return [ctx.reply("error.unknown_button")]
-    return await open_assignment(ctx, parse_id(args[0]))
+    department = parse_id(args[1]) if len(args) == 2 else None
+    return await open_assignment(ctx, parse_id(args[0]), department)
 
 
-async def open_assignment(ctx: Ctx, assignment_id: int) -> list[Reply]:
-    """Start the record of a task, or reopen its summary card."""
-    opened = await results.open_record(
-        ctx.session, ctx.user, assignment_id, render.today(ctx), ctx.now
-    )
-    task = (await task_views.views(ctx.session, [assignment_id]))[0]
+async def open_assignment(
+    ctx: Ctx, assignment_id: int, department: int | None = None
+) -> list[Reply]:
+    """Start the actor's department's part of a check, or reopen its summary card."""
+    try:
+        opened = await results.open_record(
+            ctx.session, ctx.user, assignment_id, render.today(ctx), ctx.now, department
+        )
+    except InvalidInput as exc:
+        if exc.key != "part.choose_department":
+            raise
+        return await _choose_part(ctx, assignment_id)
+    task = (await task_views.views(ctx.session, [assignment_id], opened.result.department_id))[0]
     data: Data = {"r": opened.result.id, "a": assignment_id}
     if opened.created:
+        names = await parts.department_names(ctx.session, [opened.result.department_id])
         note = ctx.t(
             "record.started",
             enterprise=task.enterprise,
             date=opened.result.checked_on,
             id=assignment_id,
         )
-        return await goto(ctx, data, "cats", [note])
+        part = ctx.t("part.started", department=names.get(opened.result.department_id, ""))
+        return await goto(ctx, data, await onsite.first_step(ctx, data), [note, part])
     data["back"] = True
     return await goto(ctx, data, "hub", [ctx.t("record.resumed", enterprise=task.enterprise)])
+
+
+async def _choose_part(ctx: Ctx, assignment_id: int) -> list[Reply]:
+    # The office records for a department of its choosing: one button per part.
+    departments = await parts.department_ids_and_names(ctx.session, assignment_id)
+    rows = [
+        (Button(name, f"rec:{assignment_id}:{department}"),) for department, name in departments
+    ]
+    return [ctx.reply("part.choose", id=assignment_id).with_buttons(*rows)]
 
 
 # The summary card and what it leads to
@@ -140,6 +169,11 @@ async def show_hub(ctx: Ctx, data: Data) -> Reply:
             button(ctx, "record.button.remove", "remove"),
             button(ctx, "record.button.leave", "leave"),
         ),
+        # The field check, last so that the numbers of the buttons above stay.
+        (
+            *([button(ctx, "record.button.checklist", "cl")] if card.checklist else []),
+            button(ctx, "record.button.onsite", "onsite"),
+        ),
     )
 
 
@@ -170,20 +204,38 @@ async def step_hub(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
     if choice == "submit":
         result = await results.submit(ctx.session, ctx.user, data["r"], ctx.now)
         await ctx.end_flow()
-        task = (await task_views.views(ctx.session, [result.assignment_id]))[0]
-        return [ctx.reply("record.submitted", enterprise=task.enterprise, due=result.publish_due)]
+        task = (await task_views.views(ctx.session, [result.assignment_id], result.department_id))[
+            0
+        ]
+        replies = [
+            ctx.reply("record.submitted", enterprise=task.enterprise, due=result.publish_due)
+        ]
+        missing = render_field.missing_times(
+            ctx, await visits.view(ctx.session, result.assignment_id)
+        )
+        if missing:
+            replies.append(ctx.reply("visit.submitted_without", missing=missing))
+        # The on-site record and the orders to correct, to print and hand over.
+        from handlers.documents.commands import offer_documents
+
+        return replies + await offer_documents(ctx, result.assignment_id)
     if choice == "finish":
         await ctx.end_flow()
         return [ctx.reply("record.finished")]
     if choice == "padd":
         return await goto(ctx, data, "p_item")
-    target = {"cats": "cats", "meas": "meas", "date": "date", "remove": "remove"}.get(choice or "")
+    if choice == "onsite":
+        return await goto(ctx, data, await onsite.onsite_step(ctx, data))
+    targets = {"cats": "cats", "meas": "meas", "date": "date", "remove": "remove", "cl": "cl"}
+    target = targets.get(choice or "")
     if target is None:
         return await unexpected(ctx, state, choice)
     return await goto(ctx, data, target)
 
 
 PROMPTS: dict[str, Prompt] = {
+    **onsite.PROMPTS,
+    **record_checklist.PROMPTS,
     **record_problems.PROMPTS,
     **measures.PROMPTS,
     "date": ask_date,
@@ -192,6 +244,8 @@ PROMPTS: dict[str, Prompt] = {
 }
 
 STEPS: dict[str, Step] = {
+    **onsite.STEPS,
+    **record_checklist.STEPS,
     **record_problems.STEPS,
     **measures.STEPS,
     "date": step_date,

@@ -40,12 +40,19 @@ async def ask_measures(ctx: Ctx, data: Data) -> Reply:
         cases=len(card.cases),
         clues=len(card.clues),
     )
-    return Reply(text).with_buttons(
+    rows = [
         (button(ctx, "record.button.order", "order"),),
         (button(ctx, "record.button.case", "case"),),
         (button(ctx, "record.button.clue", "clue"),),
-        (button(ctx, "record.button.measures_done", "hub"),),
-    )
+    ]
+    # A part walking check points goes on to the on-site record; otherwise to the card,
+    # with the on-site record one button away (after the others, so their numbers stay).
+    if not data.get("back") and card.checklist:
+        rows.append((button(ctx, "record.button.measures_onsite", "onsite"),))
+    else:
+        rows.append((button(ctx, "record.button.measures_done", "hub"),))
+        rows.append((button(ctx, "record.button.onsite", "onsite"),))
+    return Reply(text).with_buttons(*rows)
 
 
 async def _series(ctx: Ctx) -> notice_patterns.Series:
@@ -123,6 +130,8 @@ async def ask_clue(ctx: Ctx, data: Data) -> Reply:
 
 
 async def step_measures(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
+    if choice == "onsite":
+        return await goto(ctx, base(state.data), "v_att")
     target = {"order": "n_num", "case": "c_num", "clue": "t_dept"}.get(choice or "")
     if target is None:
         return await unexpected(ctx, state, choice)

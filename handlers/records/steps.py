@@ -19,6 +19,8 @@ from services.common.dates import parse_date
 from services.messaging.conversations import State
 
 FLOW = "record"
+# The step that asks for the place of the check (a shared location answers it).
+LOCATION_STEP = "v_loc"
 
 Data = dict[str, Any]
 Prompt = Question
@@ -69,4 +71,12 @@ async def unexpected(ctx: Ctx, state: State, choice: str | None) -> list[Reply]:
     if choice is not None:
         return [ctx.reply("error.unknown_button")]
     key = "record.file_not_now" if ctx.incoming.file is not None else "record.use_buttons"
+    if ctx.incoming.location is not None:
+        key = "record.location_not_now"
     return await goto(ctx, state.data, state.step, [ctx.t(key)])
+
+
+def asks_location(state: State | None) -> bool:
+    """Whether this conversation waits for a shared location (a platform's passive report
+    of where the user is may answer it, and is ignored otherwise)."""
+    return state is not None and state.flow == FLOW and state.step == LOCATION_STEP

@@ -71,7 +71,7 @@ async def add_case(
     """Record a filed case; its decision is due 90 days after filing."""
     result = await result_for_edit(session, actor, result_id, "case.add")
     case = await _new_case(session, result_id, number, filed_on, today)
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,
@@ -192,7 +192,7 @@ async def add_clue(
     )
     session.add(clue)
     await session.flush()
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,
@@ -226,7 +226,7 @@ async def delete_measure(
     before = {"number": getattr(entry, "number", None), "kind": kind}
     await session.delete(entry)
     await session.flush()
-    touch(result)
+    await touch(session, result)
     await log_change(
         session, actor, "measure.delete", entry.__tablename__, entry_id, now, before=before
     )

@@ -147,7 +147,7 @@ async def add_notice(
             session.add(notice)
     except IntegrityError:
         raise Conflict("notice.duplicate", number=number) from None
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,

@@ -11,7 +11,15 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Assignment, EvidenceFile, InspectionResult, Item, Problem, RectificationNotice
+from models import (
+    Assignment,
+    ChecklistAnswer,
+    EvidenceFile,
+    InspectionResult,
+    Item,
+    Problem,
+    RectificationNotice,
+)
 from services.accounts.actors import Actor
 from services.common.errors import InvalidInput
 from services.common.rows import existing
@@ -34,10 +42,13 @@ async def add_problem(
     item_id: int | None,
     description: str,
     now: datetime,
+    *,
+    legal_basis: str | None = None,
 ) -> Problem:
     """Record a problem found, about one of the plan's items (or none in particular)."""
     result = await result_for_edit(session, actor, result_id, "problem.add")
     text = clean_text(description)
+    basis = None if legal_basis is None else clean_text(legal_basis)
     if item_id is not None and item_id not in {
         i.id for i in await problem_items(session, result_id)
     }:
@@ -46,11 +57,12 @@ async def add_problem(
         result_id=result_id,
         item_id=item_id,
         description=text,
+        legal_basis=basis,
         found_on=result.checked_on or now.date(),
     )
     session.add(problem)
     await session.flush()
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,
@@ -58,9 +70,29 @@ async def add_problem(
         "problem",
         problem.id,
         now,
-        after={"result": result_id, "item": item_id, "description": text},
+        after={
+            "result": result_id,
+            "item": item_id,
+            "description": text,
+            **({"legal_basis": basis} if basis is not None else {}),
+        },
     )
     return problem
+
+
+async def untouched(
+    session: AsyncSession, problem: Problem, description: str, basis: str | None
+) -> bool:
+    """Whether a problem is still as it was opened: same text, no evidence, no order."""
+    if problem.description != description or problem.legal_basis != basis:
+        return False
+    evidence = await session.scalar(
+        select(EvidenceFile.id).where(EvidenceFile.problem_id == problem.id).limit(1)
+    )
+    notice = await session.scalar(
+        select(RectificationNotice.id).where(RectificationNotice.problem_id == problem.id).limit(1)
+    )
+    return evidence is None and notice is None
 
 
 async def problem_for_edit(
@@ -80,7 +112,7 @@ async def set_legal_basis(
     value = None if basis is None else clean_text(basis)
     before = problem.legal_basis
     problem.legal_basis = value
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,
@@ -109,10 +141,16 @@ async def delete_problem(
         .where(RectificationNotice.problem_id == problem_id)
         .values(problem_id=None)
     )
+    # A check point answered 不符合 keeps its answer; only the link to the problem goes.
+    await session.execute(
+        update(ChecklistAnswer)
+        .where(ChecklistAnswer.problem_id == problem_id)
+        .values(problem_id=None)
+    )
     await session.execute(delete(EvidenceFile).where(EvidenceFile.problem_id == problem_id))
     await session.delete(problem)
     await session.flush()
-    touch(result)
+    await touch(session, result)
     await log_change(
         session,
         actor,
