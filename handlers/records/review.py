@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from handlers.core.model import Attachment, Button, Reply
 from handlers.core.router import ButtonKind, Command, Ctx, Flow, Router, flow_button, roles
-from handlers.records import render
+from handlers.records import render, signing
 from handlers.records.tasks import parse_id
 from services.messaging.conversations import State
 from services.records import card as record_card
-from services.records import evidence, publication, results, review
+from services.records import evidence, media, publication, results, review, signature_status
 
-COORD = roles("coordinator")
+# Coordinators review every department's parts; a reviewer those of their own department.
+COORD = roles("coordinator", "reviewer")
 FLOW = "review"
 LIST_LIMIT = 20
 
@@ -44,7 +45,9 @@ async def review_button(ctx: Ctx, args: list[str]) -> list[Reply]:
             (Button(ctx.t("review.button_return"), f"review:ret:{result_id}"),),
             (Button(ctx.t("review.button_evidence"), f"review:ev:{result_id}"),),
         )
-        return [Reply(render.card_text(ctx, card)).with_buttons(*buttons)]
+        signed = await signature_status.status(ctx.session, card.result.assignment_id)
+        text = "\n".join([render.card_text(ctx, card), *signing.status_lines(ctx, signed)])
+        return [Reply(text).with_buttons(*buttons)]
     if action == "ok":
         result = await review.approve(ctx.session, ctx.user, result_id, ctx.now)
         return [ctx.reply("review.approved", enterprise=await _enterprise(ctx, result.id))]
@@ -70,8 +73,9 @@ async def _evidence(ctx: Ctx, result_id: int) -> list[Reply]:
     replies = []
     for n, f in enumerate(files, start=1):
         data = await evidence.read(ctx.files_dir, f)
-        name = f.original_name or f"evidence-{n}"
-        caption = f"{n}. {name} (SHA-256 {f.sha256[:12]}…)"
+        # A voice message comes without a name: its type is said in the caption.
+        name = f.original_name or f"evidence-{n}{media.SUFFIXES.get(f.mime, '')}"
+        caption = f"{n}. {media.LABELS.get(f.mime, f.mime)} {name} (SHA-256 {f.sha256[:12]}…)"
         replies.append(Reply(caption, document=Attachment(name, f.mime, data)))
     return replies
 
@@ -118,10 +122,18 @@ async def publish_button(ctx: Ctx, args: list[str]) -> list[Reply]:
         if not items:
             return [ctx.reply("publish.none")]
         for item in items:
-            await publication.publish(ctx.session, ctx.user, item.result_id, ctx.now)
+            await publication.publish(
+                ctx.session,
+                ctx.user,
+                item.result_id,
+                ctx.now,
+                abnormal_days=ctx.policy.abnormal_proposal_days,
+            )
         return [ctx.reply("publish.done_all", n=len(items))]
     result_id = parse_id(args[0], "record.not_found")
-    await publication.publish(ctx.session, ctx.user, result_id, ctx.now)
+    await publication.publish(
+        ctx.session, ctx.user, result_id, ctx.now, abnormal_days=ctx.policy.abnormal_proposal_days
+    )
     return [ctx.reply("publish.done", enterprise=await _enterprise(ctx, result_id))]
 
 
