@@ -49,7 +49,11 @@ async def test_team_members_receive_their_assignment_once(app) -> None:
     transport = FakeTransport()
     sent = await deliver_due(app.sessions, {"console": transport}, app.clock, "w1")
     assert sent > 0 and len(transport.sent) == sent
-    assert all("您有新的联合检查任务" in text for _, text in transport.sent)
+    # Each member gets the task and the notice to print for the enterprise (抽查通知书).
+    assert all(
+        "您有新的联合检查任务" in text or "抽查通知书已生成" in text for _, text in transport.sent
+    )
+    assert any("抽查通知书已生成" in text for _, text in transport.sent)
     assert any("企业1" in text for _, text in transport.sent)
     assert await deliver_due(app.sessions, {"console": transport}, app.clock, "w1") == 0
     assert len(transport.sent) == sent

@@ -94,7 +94,11 @@ async def test_an_unbound_inspectors_messages_wait_then_arrive_when_they_bind(ap
     await _bind(app, login, "new-1")
     sent = await _deliver(app, transport)
     assert sent > 0 and {chat for chat, _ in transport.sent} == {"new-1"}
-    assert all("您有新的联合检查任务" in text for _, text in transport.sent)
+    # Each member gets the task and the notice to print for the enterprise (抽查通知书).
+    assert all(
+        "您有新的联合检查任务" in text or "抽查通知书已生成" in text for _, text in transport.sent
+    )
+    assert any("抽查通知书已生成" in text for _, text in transport.sent)
     after = await _statuses(app)
     assert after.pop(user_id) == {"sent"}
     assert all(s == {"waiting"} for s in after.values())
@@ -170,7 +174,8 @@ async def test_nobody_is_told_when_every_member_is_bound(app: App) -> None:
     await _draw(app, by="crd")
     async with unit_of_work(app.sessions, write=False) as session:
         kinds = set((await session.scalars(select(OutboxMessage.kind))).all())
-    assert kinds == {"assignment.new"}
+    # The team's task and notice; nothing to the coordinators about unreachable people.
+    assert kinds == {"assignment.new", "document.notice"}
 
 
 async def test_a_drawn_officer_without_a_user_gets_one_and_their_assignment_waits(

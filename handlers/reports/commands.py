@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.core.i18n import t
 from handlers.core.model import Reply
 from handlers.core.router import Command, Ctx, Router, roles
+from handlers.documents.commands import annual_report
 from models import OutboxMessage
 from services.common.clock import local_text
 from services.common.numbers import read_int
@@ -78,13 +79,15 @@ async def summary(ctx: Ctx, args: list[str]) -> list[Reply]:
 
 
 async def report(ctx: Ctx, args: list[str]) -> list[Reply]:
-    """/report YYYY: the annual report paragraph."""
+    """/report YYYY: the annual report paragraph, and the report as a document."""
     year = read_int(args[0], 2000, 2100) if len(args) == 1 else None
     if year is None:
         return [ctx.reply("report.usage")]
     end = min(date(year, 12, 31), ctx.today) if year == ctx.today.year else date(year, 12, 31)
     f = await reports.figures(ctx.session, Period(date(year, 1, 1), end), ctx.today)
-    return [ctx.reply("report.text", year=year, paragraph=reports.annual_paragraph(f))]
+    text = ctx.reply("report.text", year=year, paragraph=reports.annual_paragraph(f))
+    # The report as a document (PDF, a button for Word) when documents are registered.
+    return [text, *await annual_report(ctx, year)]
 
 
 async def failures(ctx: Ctx, _args: list[str]) -> list[Reply]:

@@ -14,6 +14,7 @@ from services.accounts.actors import Actor, audit_name, require_role
 from services.common import audit
 from services.common.errors import Conflict, InvalidInput
 from services.common.rows import existing
+from services.documents import notify as document_notices
 from services.draw import snapshot
 from services.draw.cancel import void as void  # its old address, still used
 from services.draw.engine import RISK_CLASSES, TeamOut, draw_enterprises, draw_key, draw_teams
@@ -83,6 +84,8 @@ async def execute(
     # Officers without a user get one, so that their assignment waits for them to bind.
     await reach.prepare_team(session, actor, draw.id, now)
     await _notify_members(session, draw, now)
+    # The team gets the notice to the enterprise (抽查通知书) to print and hand over.
+    await document_notices.notice_for_draw(session, draw.id, now)
     return draw
 
 

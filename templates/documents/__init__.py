@@ -1,0 +1,1 @@
+"""The official documents' templates: <kind>.docx (Word), <kind>.typ (PDF), documents.toml."""
