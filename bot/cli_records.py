@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_types import Runner
-from handlers.core.db import unit_of_work
-from services.records import export
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -28,12 +25,12 @@ async def run_web(app: App, args: argparse.Namespace) -> int:
     """`jointcheck web [--host H] [--port N]`: serve the web app until interrupted."""
     import uvicorn
 
-    from bot.web import create_web_app
+    from bot.site import create_site
 
     host = args.host or app.settings.web_host
     port = args.port or app.settings.web_port
     config = uvicorn.Config(
-        create_web_app(app),
+        create_site(app),
         host=host,
         port=port,
         log_level=app.settings.log_level.lower(),
@@ -54,6 +51,11 @@ def _write(path: Path, data: bytes) -> None:
 
 async def export_results(app: App, plan_id: int, file: Path | None) -> int:
     """`jointcheck export results --plan ID [FILE]`: the XLSX for the publicity system."""
+    import asyncio
+
+    from handlers.core.db import unit_of_work
+    from services.records import export
+
     async with unit_of_work(app.sessions, write=False) as session:
         rows = await export.plan_results(session, plan_id)
     path = file if file is not None else Path.cwd() / f"results-plan-{plan_id}.xlsx"

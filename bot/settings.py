@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -12,6 +13,9 @@ from scheduler.config import Schedule
 from services.common.audit_files import AuditFiles
 from services.common.policy import Policy
 from services.directory.imports.limits import Limits
+
+if TYPE_CHECKING:
+    from services.documents.config import DocumentSetup
 
 _LIMITS = Limits()  # the import limits' defaults
 
@@ -39,6 +43,14 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
+    # Operations: /metrics on a port of its own (none when unset), bound to METRICS_HOST;
+    # METRICS_TOKEN asks for `Authorization: Bearer`; /readyz wants a scheduler heartbeat
+    # younger than READYZ_HEARTBEAT_SECONDS; LOG_FORMAT=json writes JSON lines.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    metrics_token: SecretStr | None = None
+    readyz_heartbeat_seconds: int = Field(default=180, ge=60)
+    log_format: str = Field(default="text", pattern=r"^(text|json)$")
 
     wecom_corp_id: str | None = None
     wecom_agent_id: str | None = None
@@ -57,8 +69,27 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=7, ge=1)
     notice_number_pattern: str = "乐市监责改〔{year}〕{seq}号"
     notice_deadline_working_days: int = Field(default=15, ge=1, le=365)
+    objection_review_working_days: int = Field(default=15, ge=1, le=365)
+    abnormal_proposal_working_days: int = Field(default=10, ge=1, le=365)
+    objection_limit_per_address: int = Field(default=5, ge=1)
+    objection_limit_window_hours: int = Field(default=24, ge=1, le=24 * 31)
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
-    evidence_types: str = "image/jpeg,image/png,application/pdf"
+    # Beyond this distance from the registered place, a check's location is flagged.
+    onsite_radius_meters: int = Field(default=500, ge=1)
+    evidence_types: str = (
+        "image/jpeg,image/png,application/pdf,video/mp4,"
+        "audio/mp4,audio/aac,audio/mpeg,audio/wav,audio/amr,audio/ogg"
+    )
+    # The public site's address as people reach it (https://...): signature links and the
+    # QR codes of printed documents point there. None: http://WEB_HOST:WEB_PORT.
+    public_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    signature_link_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # A district's own document templates (notice.docx, order.typ, documents.toml, ...).
+    templates_dir: Path | None = None
+    # The coded tree of result categories; None: services/records/result_codes.toml.
+    result_codes_file: Path | None = None
+    # Columns (order, headers) of `export results` for the province; None: the platforms'.
+    results_export_template: Path | None = None
 
     import_max_rows: int = Field(default=_LIMITS.max_rows, ge=1)
     import_max_columns: int = Field(default=_LIMITS.max_columns, ge=1, le=16_384)
@@ -68,6 +99,12 @@ class Settings(BaseSettings):
     import_max_cell_chars: int = Field(default=_LIMITS.max_cell_chars, ge=2000)
     import_check_seconds: int = Field(default=_LIMITS.check_seconds, ge=1)
     import_check_memory_mb: int = Field(default=_LIMITS.check_memory_mb, ge=256)
+    # Scheduled backups: "daily HH:MM" (Asia/Shanghai) or five crontab fields; "" = off.
+    backup_schedule: str = Field(
+        default="", pattern=r"^(|daily ([01]\d|2[0-3]):[0-5]\d|(\S+\s+){4}\S+)$"
+    )
+    backup_dir: Path = Path("backups")
+    backup_keep: int = Field(default=7, ge=1)
 
     def reminder_offsets(self) -> list[timedelta]:
         """Meeting reminder offsets: "1d,1h,30m" means a day, an hour and 30 minutes before."""
@@ -86,8 +123,13 @@ class Settings(BaseSettings):
             notice_deadline_days=self.notice_deadline_working_days,
             evidence_max_bytes=self.evidence_max_bytes,
             evidence_types=tuple(t.strip() for t in self.evidence_types.split(",") if t.strip()),
+            onsite_radius_meters=self.onsite_radius_meters,
             invite_ttl=timedelta(days=self.invite_ttl_days),
             announce_chats=self.announce_chats(),
+            objection_review_days=self.objection_review_working_days,
+            abnormal_proposal_days=self.abnormal_proposal_working_days,
+            objection_limit=self.objection_limit_per_address,
+            objection_window=timedelta(hours=self.objection_limit_window_hours),
         )
 
     def import_limits(self) -> Limits:
@@ -125,6 +167,13 @@ class Settings(BaseSettings):
     def audit_files(self) -> AuditFiles:
         """Where the audit key and the audit checkpoint file are kept."""
         return AuditFiles.of(self.data_dir, self.audit_key_file, self.audit_checkpoint_file)
+
+    def document_setup(self) -> DocumentSetup:
+        """TEMPLATES_DIR and the public site's address (PUBLIC_BASE_URL, else the web app's)."""
+        from services.documents.config import DocumentSetup
+
+        site = self.public_base_url or f"http://{self.web_host}:{self.web_port}"
+        return DocumentSetup(templates_dir=self.templates_dir, site_url=site.rstrip("/"))
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file of `database_url`, or None for another database."""

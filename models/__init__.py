@@ -9,11 +9,21 @@ from models.accounts import (
     User,
     UserRole,
 )
+from models.annual import AnnualPlan, AnnualPlanRow
 from models.base import Base, UTCDateTime
 from models.calendar import CalendarDay
 from models.directory import Department, Enterprise, Inspector, Item, ItemDepartment, Recusal
+from models.fieldcheck import (
+    ChecklistAnswer,
+    CheckPoint,
+    Document,
+    Signature,
+    SignatureLink,
+    Visit,
+)
 from models.meetings import Meeting, MeetingParticipant
 from models.plans import Assignment, AssignmentMember, Draw, Plan, PlanItem
+from models.publicity import AbnormalProposal, Objection, ResultVersion
 from models.records import (
     Case,
     ClueTransfer,
@@ -29,6 +39,9 @@ from models.system import AuditEntry, AuditHead, Counter, OutboxMessage, Process
 
 __all__ = [
     "ROLES",
+    "AbnormalProposal",
+    "AnnualPlan",
+    "AnnualPlanRow",
     "Assignment",
     "AssignmentMember",
     "AuditEntry",
@@ -37,10 +50,13 @@ __all__ = [
     "BindAttempt",
     "CalendarDay",
     "Case",
+    "CheckPoint",
+    "ChecklistAnswer",
     "ClueTransfer",
     "ConversationState",
     "Counter",
     "Department",
+    "Document",
     "Draw",
     "Enterprise",
     "EvidenceFile",
@@ -51,6 +67,7 @@ __all__ = [
     "ItemDepartment",
     "Meeting",
     "MeetingParticipant",
+    "Objection",
     "OutboxMessage",
     "PastResult",
     "Plan",
@@ -62,7 +79,11 @@ __all__ = [
     "Recusal",
     "ResultCategory",
     "ResultCategoryLink",
+    "ResultVersion",
+    "Signature",
+    "SignatureLink",
     "UTCDateTime",
     "User",
     "UserRole",
+    "Visit",
 ]

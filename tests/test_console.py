@@ -91,6 +91,6 @@ def test_a_refused_user_add_is_one_sentence_without_traceback(tmp_path: Path) ->
     run = _jointcheck(tmp_path, "user", "add", "--login", "li", "--name", "李", "--role", "boss")
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines()[-1] == (
-        "未知角色：boss。可选角色：admin, coordinator, inspector, leader。 / "
-        "Unknown role: boss. The roles are: admin, coordinator, inspector, leader."
+        "未知角色：boss。可选角色：admin, coordinator, inspector, leader, reviewer。 / "
+        "Unknown role: boss. The roles are: admin, coordinator, inspector, leader, reviewer."
     )

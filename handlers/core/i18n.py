@@ -12,8 +12,10 @@ from handlers.accounts import texts as accounts
 from handlers.calendar import texts as calendar
 from handlers.core import texts as core
 from handlers.directory import texts as directory
+from handlers.documents import texts as documents
 from handlers.draw import texts as draw
 from handlers.meetings import texts as meetings
+from handlers.publicity import texts as publicity
 from handlers.records import texts as records
 from handlers.reports import texts as reports
 
@@ -32,7 +34,21 @@ def _merge(*catalogs: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, 
 
 # One catalog module per subject, merged in one visible list.
 CATALOG = _merge(
-    *(m.TEXTS for m in (core, accounts, draw, directory, records, reports, meetings, calendar))
+    *(
+        m.TEXTS
+        for m in (
+            core,
+            accounts,
+            draw,
+            directory,
+            records,
+            reports,
+            meetings,
+            calendar,
+            publicity,
+            documents,
+        )
+    )
 )
 
 
@@ -42,4 +58,11 @@ def t(lang: str, key: str, **params: Any) -> str:
     if pair is None:
         return key
     template = pair[1] if lang == "en" else pair[0]
-    return template.format(**params) if params else template
+    return template.format_map(_Values(params)) if params else template
+
+
+class _Values(dict[str, Any]):
+    # A message queued by an older version may lack a value a newer text names: it shows
+    # as "-" rather than failing the delivery.
+    def __missing__(self, key: str) -> str:
+        return "-"

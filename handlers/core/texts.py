@@ -81,6 +81,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.coordinator": ("联席办协调员", "coordinator"),
     "role.inspector": ("检查人员", "inspector"),
     "role.leader": ("领导", "leader"),
+    "role.reviewer": ("部门审核员", "department reviewer"),
+    "error.location_unexpected": (
+        "现在不需要位置：请在填报检查记录、被询问检查地点时发送。",
+        "No location is expected now: send it when /record asks for the place of the check.",
+    ),
     "roles.none": ("无", "none"),
     "list.sep": ("、", ", "),
     "console.banner": (

@@ -39,6 +39,8 @@ COORD = roles("coordinator")
 SHOWN_PROBLEMS = 20
 GO, VALID = "go", "valid"  # the confirming buttons: import all, import the valid rows
 Translate = Callable[..., str]  # (key, **values) -> text in the user's language
+# The counts line of a list whose rows a file removes rather than deactivates.
+COUNTS = {"checkpoints": "import.counts_removed"}
 
 
 def kind_names(t: Translate) -> str:
@@ -63,7 +65,7 @@ def summary_lines(t: Translate, report: ImportReport) -> list[str]:
             rows=report.rows,
         ),
         t(
-            "import.counts",
+            COUNTS.get(report.kind, "import.counts"),
             added=report.added,
             updated=report.updated,
             unchanged=report.unchanged,
@@ -252,8 +254,15 @@ def _file_args(ctx: Ctx, args: list[str], usage: str) -> tuple[str, str] | Reply
     return kind, suffix
 
 
-async def export_command(ctx: Ctx, args: list[str]) -> list[Reply]:
-    """Send a list as a CSV (or XLSX) file."""
+async def export_command(
+    ctx: Ctx, args: list[str], results_template: Path | None = None
+) -> list[Reply]:
+    """Send a list as a CSV (or XLSX) file; `/export results` the publicity export."""
+    if args and args[0].lower() == "results":
+        # The platforms' export is loaded when asked for, not at every start.
+        from handlers.records import export_results
+
+        return await export_results.export_results_command(ctx, args[1:], template=results_template)
     parsed = _file_args(ctx, args, "import.export_usage")
     if isinstance(parsed, Reply):
         return [parsed]
@@ -282,12 +291,15 @@ async def template_command(ctx: Ctx, args: list[str]) -> list[Reply]:
     return [Reply(text, document=document)]
 
 
-def register(router: Router, limits: Limits | None = None) -> None:
+def register(
+    router: Router, limits: Limits | None = None, results_template: Path | None = None
+) -> None:
     """Register the import commands and flow; files are held to `limits` (default: the
     defaults of `Limits`, which the settings' defaults are)."""
     bound = limits or Limits()
     start = partial(import_command, limits=bound)
     router.command(Command("import", start, COORD, "cmd.import", private_only=True))
-    router.command(Command("export", export_command, COORD, "cmd.export", private_only=True))
+    export = partial(export_command, results_template=results_template)
+    router.command(Command("export", export, COORD, "cmd.export", private_only=True))
     router.command(Command("template", template_command, COORD, "cmd.template"))
     router.flow(Flow(FLOW, partial(import_flow, limits=bound), COORD))
