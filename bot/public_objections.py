@@ -6,7 +6,7 @@ within the evidence limit). The body is read within that limit before it is pars
 cross-site form cannot post here: the Origin (or Referer) must be this site when the
 browser sends one, and the form carries a random token that must equal its SameSite=Strict
 cookie. The limits per client address and per credit code live in the database
-(`services.publicity.objections`), so they hold across workers; the one over them gets
+(`services.publicity.filing`), so they hold across workers; the one over them gets
 HTTP 429 and a sentence. A filed objection is acknowledged with its reference alone.
 """
 
@@ -33,7 +33,7 @@ from handlers.core.i18n import t
 from services.common.clock import local_today
 from services.common.errors import DomainError, NotFound
 from services.common.numbers import MAX_ID, read_int
-from services.publicity import objections
+from services.publicity import filing, objections
 from services.publicity.versions import PublicHistory, public_history
 
 COOKIE = "jc_objection"
@@ -151,7 +151,7 @@ async def _upload(form: FormData) -> objections.Upload | None:
 def objection_routes(app: App) -> list[BaseRoute]:
     """The routes of /results/ID/objection (GET the form, POST it)."""
     s = app.settings
-    limits = objections.PublicLimits(
+    limits = filing.PublicLimits(
         per_address=s.objection_limit_per_address,
         window=timedelta(hours=s.objection_limit_window_hours),
         max_bytes=s.evidence_max_bytes,
@@ -213,7 +213,7 @@ def objection_routes(app: App) -> list[BaseRoute]:
             await form.close()
         try:
             async with unit_of_work(app.sessions) as session:
-                filed = await objections.file_public(
+                filed = await filing.file_public(
                     session,
                     found.result_id,
                     credit_code=values["credit_code"],
@@ -226,7 +226,7 @@ def objection_routes(app: App) -> list[BaseRoute]:
                     now=app.clock.now(),
                     limits=limits,
                 )
-        except objections.TooMany as exc:
+        except filing.TooMany as exc:
             return HTMLResponse(refused_page(t("zh", exc.key, **exc.params)), status_code=429)
         except DomainError as exc:
             status = 413 if exc.key == "evidence.too_big" else 400

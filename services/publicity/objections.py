@@ -1,7 +1,8 @@
 """Objections to a published part (异议): recorded by the office or filed on the public site,
 decided within a number of working days, rejected with reasons or corrected.
 
-Only a published part can be objected to. The reference ("YY-2026-0001") is counted per
+Only a published part can be objected to. Filing on the public site, with its limits, is
+`filing.py`. The reference ("YY-2026-0001") is counted per
 year. The review deadline counts working days on the official calendar from the day the
 objection was filed. Rejecting changes nothing that was published; a correction is
 `corrections.py`. The coordinators and the part's department reviewers are told of each
@@ -13,11 +14,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -33,30 +34,19 @@ from services.common import audit
 from services.common.calendar_store import calendar
 from services.common.clock import SHANGHAI
 from services.common.counters import next_value
-from services.common.dialect import dialect_name
-from services.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from services.common.errors import Conflict, InvalidInput, NotFound
 from services.common.numbers import MAX_ID, read_int
 from services.common.policy import (
     ALLOWED_TYPES,
     MAX_EVIDENCE_BYTES,
-    OBJECTION_LIMIT,
     OBJECTION_REVIEW_WORKING_DAYS,
-    OBJECTION_WINDOW,
 )
-from services.directory import creditcode
 from services.publicity import office
 from services.records import evidence, parts
 from services.records.results import clean_text
 
 REFERENCE = "YY-{year}-{seq:04d}"  # 异议 (yìyì)
 MAX_NAME, MAX_GROUNDS = 200, 2000
-# Serialises public filings on PostgreSQL, so that two at once cannot both pass the limit
-# (SQLite's write transaction, BEGIN IMMEDIATE, already does).
-_PG_FILING_LOCK = 0x4A43_4F42
-
-
-class TooMany(DomainError):
-    """Too many objections from one address, or for one credit code, within the window."""
 
 
 @dataclass(frozen=True)
@@ -66,17 +56,6 @@ class Upload:
     data: bytes
     name: str | None
     platform_file_id: str | None = None
-
-
-@dataclass(frozen=True)
-class PublicLimits:
-    """What the public form is held to (local policy)."""
-
-    per_address: int = OBJECTION_LIMIT
-    window: timedelta = OBJECTION_WINDOW
-    max_bytes: int = MAX_EVIDENCE_BYTES
-    allowed: tuple[str, ...] = ALLOWED_TYPES
-    review_days: int = OBJECTION_REVIEW_WORKING_DAYS
 
 
 @dataclass(frozen=True)
@@ -95,7 +74,7 @@ async def published_part(session: AsyncSession, result_id: int) -> InspectionRes
     return result
 
 
-async def _enterprise(session: AsyncSession, result: InspectionResult) -> Enterprise:
+async def enterprise_of(session: AsyncSession, result: InspectionResult) -> Enterprise:
     found = await session.scalar(
         select(Enterprise)
         .join(Assignment, Assignment.enterprise_id == Enterprise.id)
@@ -140,7 +119,7 @@ async def store_upload(
     return row
 
 
-async def _create(
+async def create(
     session: AsyncSession,
     result: InspectionResult,
     values: dict[str, object],
@@ -165,7 +144,7 @@ async def _create(
     )
     session.add(objection)
     await session.flush()
-    enterprise = await _enterprise(session, result)
+    enterprise = await enterprise_of(session, result)
     await audit.record(
         session,
         at=now,
@@ -260,92 +239,13 @@ async def record(
         "evidence_id": None if stored is None else stored.id,
         "recorded_by": user_id,
     }
-    return await _create(
+    return await create(
         session,
         result,
         values,
         filed_on=filed_on,
         review_days=review_days,
         actor_name=audit_name(actor),
-        now=now,
-    )
-
-
-async def _refuse_beyond_limit(
-    session: AsyncSession, limits: PublicLimits, address: str, code: str, now: datetime
-) -> None:
-    if dialect_name(session) == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_FILING_LOCK})
-    since = now - limits.window
-    recent = select(func.count()).where(
-        Objection.source == "public", Objection.recorded_at >= since
-    )
-    hours = max(1, round(limits.window.total_seconds() / 3600))
-    if (await session.scalar(recent.where(Objection.client_address == address)) or 0) >= (
-        limits.per_address
-    ):
-        raise TooMany("objection.too_many_address", limit=limits.per_address, hours=hours)
-    if (await session.scalar(recent.where(Objection.credit_code == code)) or 0) >= (
-        limits.per_address
-    ):
-        raise TooMany("objection.too_many_code", limit=limits.per_address, hours=hours)
-
-
-async def file_public(
-    session: AsyncSession,
-    result_id: int,
-    *,
-    credit_code: str,
-    contact: str,
-    grounds: str,
-    upload: Upload | None,
-    client_address: str,
-    files_dir: Path,
-    today: date,
-    now: datetime,
-    limits: PublicLimits,
-) -> Filed:
-    """An objection an enterprise files on the public site; its reference alone is shown."""
-    result = await published_part(session, result_id)
-    try:
-        code = creditcode.validate(credit_code)
-    except creditcode.InvalidCreditCode:
-        raise InvalidInput("objection.bad_credit_code") from None
-    enterprise = await _enterprise(session, result)
-    if code != enterprise.credit_code:
-        raise InvalidInput("objection.wrong_credit_code")
-    address = (client_address or "unknown")[:64]
-    await _refuse_beyond_limit(session, limits, address, code, now)
-    who = clean_text(contact, limit=MAX_NAME)
-    why = clean_text(grounds, limit=MAX_GROUNDS)
-    stored = None
-    if upload is not None:
-        stored = await store_upload(
-            session,
-            upload,
-            files_dir=files_dir,
-            now=now,
-            user_id=None,
-            max_bytes=limits.max_bytes,
-            allowed=limits.allowed,
-        )
-    values: dict[str, object] = {
-        "source": "public",
-        "filed_by": enterprise.name[:MAX_NAME],
-        "contact": who,
-        "credit_code": code,
-        "grounds": why,
-        "evidence_id": None if stored is None else stored.id,
-        "client_address": address,
-        "recorded_by": None,
-    }
-    return await _create(
-        session,
-        result,
-        values,
-        filed_on=today,
-        review_days=limits.review_days,
-        actor_name="public",
         now=now,
     )
 
@@ -465,7 +365,7 @@ async def tell_decision(
 ) -> None:
     """Tell the other coordinators and reviewers of the part how an objection was decided."""
     users = await office.handlers_of(session, result.department_id)
-    enterprise = await _enterprise(session, result)
+    enterprise = await enterprise_of(session, result)
     await office.tell(
         session,
         [u for u in users if actor is None or u != actor.user_id],
