@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_group_chat_id: str | None = None
+    # A self-hosted Bot API server started with --local: files of any size (up to the
+    # evidence limit) instead of the official server's 20 MB.
+    telegram_local_mode: bool = False
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)

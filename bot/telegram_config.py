@@ -39,6 +39,8 @@ class TelegramConfig:
     rate_limit: bool = True
     max_retries: int = 3
     menu_sync_seconds: float = 3600.0
+    # A self-hosted Bot API server in --local mode: no 20 MB download limit.
+    local_mode: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TelegramConfig:
@@ -51,6 +53,7 @@ class TelegramConfig:
             base_url=settings.telegram_base_url or OFFICIAL_BASE_URL,
             webhook_url=settings.telegram_webhook_url or None,
             webhook_secret=None if secret is None else secret.get_secret_value(),
+            local_mode=settings.telegram_local_mode,
         )
 
     @property
@@ -84,5 +87,6 @@ def application_builder(config: TelegramConfig) -> ApplicationBuilder[Any, Any, 
         # Enough connections for Telegram's pace; waiting for one is queueing, not failure.
         .connection_pool_size(POOL_SIZE)
         .pool_timeout(POOL_TIMEOUT)
+        .local_mode(config.local_mode)
     )
     return builder.updater(None) if config.webhook else builder

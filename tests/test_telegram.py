@@ -243,6 +243,18 @@ async def test_an_oversized_file_is_refused_without_fetching_it(app: App) -> Non
         assert MAX_EVIDENCE_BYTES < 20_000_000
 
 
+async def test_behind_a_local_bot_api_server_a_large_file_is_asked_for(app: App) -> None:
+    await add_user(app, "coord", "协调员", "coordinator")
+    await bind_telegram(app, "coord", 6001)
+    async with stack(app, local_mode=True) as (fake, _bot):
+        update = fake.document(6001, b"%PDF-1.4\n", "scan.pdf", "application/pdf")
+        update["message"]["document"]["file_size"] = 30_000_000
+        await fake.push(update)
+        await fake.wait_for(lambda f: bool(f.messages(6001)))
+        # TELEGRAM_LOCAL_MODE: no 20 MB gate in the adapter; the file is asked for.
+        assert fake.sent("getFile") and "20 MB" not in texts(fake, 6001)
+
+
 async def test_strangers_files_are_never_fetched(app: App) -> None:
     async with stack(app) as (fake, _bot):
         await fake.push(fake.photo(9999, rf.png(1)))
