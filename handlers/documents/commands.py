@@ -16,10 +16,7 @@ from handlers.core.router import ButtonKind, Command, Ctx, Router, roles
 from models import InspectionResult, RectificationNotice
 from services.common.errors import InvalidInput
 from services.common.numbers import MAX_ID, read_int
-from services.documents import store
-from services.documents.config import KINDS, MEDIA, DocumentSetup
-from services.documents.kinds import check_kind
-from services.documents.render import format_code
+from services.documents.config import FORMATS, KINDS, MEDIA, DocumentSetup, check_format
 
 PREFIX = "doc"
 READERS = roles("coordinator", "inspector", "reviewer", "leader")
@@ -48,6 +45,10 @@ async def send_document(
     ctx: Ctx, setup: DocumentSetup, kind: str, subject_id: int, fmt: str
 ) -> list[Reply]:
     """The document as a file, with a button for the other format."""
+    # The builders, templates and typesetting load with the first document, not at start.
+    from services.documents import store
+    from services.documents.render import format_code
+
     issued = await store.issue(
         ctx.session,
         ctx.actor,
@@ -84,11 +85,13 @@ def parse(args: list[str]) -> tuple[str, int, str] | None:
     kind = ALIASES.get(args[0], args[0].lower())
     fmt = FORMAT_WORDS.get(args[2].lower().lstrip("."), args[2]) if len(args) == 3 else "pdf"
     if kind not in KINDS:
+        from services.documents.kinds import check_kind
+
         check_kind(kind)  # refuses, naming the kinds
     subject = read_int(args[1], 1, MAX_ID)
     if subject is None:
         raise InvalidInput("doc.bad_id", id=args[1])
-    return kind, subject, store.check_format(fmt)
+    return kind, subject, check_format(fmt)
 
 
 def register(router: Router, setup: DocumentSetup | None = None) -> None:
@@ -107,7 +110,9 @@ def register(router: Router, setup: DocumentSetup | None = None) -> None:
         subject = read_int(args[1], 1, MAX_ID)
         if subject is None:
             return [ctx.reply("error.unknown_button")]
-        return await send_document(ctx, chosen, args[0], subject, store.check_format(args[2]))
+        if args[2] not in FORMATS:
+            return [ctx.reply("error.unknown_button")]
+        return await send_document(ctx, chosen, args[0], subject, args[2])
 
     router.command(Command("doc", doc_command, READERS, "cmd.doc", private_only=True))
     router.button(ButtonKind(PREFIX, doc_pressed, READERS))

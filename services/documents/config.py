@@ -112,3 +112,11 @@ class Wording:
     def office(self) -> str:
         """Who signs what no single department does (the annual report)."""
         return self.get("issuer", "office", "联席会议办公室")
+
+
+def check_format(fmt: str) -> str:
+    """pdf or docx, else a refusal."""
+    value = fmt.lower().lstrip(".")
+    if value not in FORMATS:
+        raise InvalidInput("doc.bad_format", format=fmt)
+    return value

@@ -27,9 +27,9 @@ from models import Document
 from services.accounts.actors import Actor, audit_name
 from services.common import audit
 from services.common.clock import SHANGHAI
-from services.common.errors import Conflict, InvalidInput
+from services.common.errors import Conflict
 from services.documents import kinds, render
-from services.documents.config import FORMATS, DocumentSetup
+from services.documents.config import DocumentSetup, check_format
 from services.documents.content import TITLES, Content
 
 # 32 letters and digits that cannot be misread for one another (no 0/O, no 1/I).
@@ -66,14 +66,6 @@ def clean_code(raw: str) -> str | None:
     value = re.sub(r"[\s\-]", "", raw.strip().upper())
     if len(value) != CODE_LENGTH or any(c not in ALPHABET for c in value):
         return None
-    return value
-
-
-def check_format(fmt: str) -> str:
-    """pdf or docx, else a refusal."""
-    value = fmt.lower().lstrip(".")
-    if value not in FORMATS:
-        raise InvalidInput("doc.bad_format", format=fmt)
     return value
 
 
