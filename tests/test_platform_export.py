@@ -128,6 +128,14 @@ async def test_a_plan_without_number_or_restriction(app: App, tmp_path: Path) ->
     assert all(r[2].startswith(derived + "-") for r in rows[1:])
 
 
+async def test_a_year_out_of_range_is_refused_and_no_file_written(app: App, tmp_path: Path) -> None:
+    await joint_check(app)
+    target = tmp_path / "r.csv"
+    with pytest.raises(InvalidInput) as refused:
+        await export(app, target, Selection(year=99999))
+    assert refused.value.key == "codes.export_bad_year" and not target.exists()
+
+
 async def test_department_filter_and_reviewers_see_their_own(app: App, tmp_path: Path) -> None:
     await joint_check(app)
     rows = await export(app, tmp_path / "y.csv", Selection(department="Y"))

@@ -636,6 +636,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "没有代码为 {code} 的部门。",
         "There is no department with the code {code}.",
     ),
+    "codes.export_bad_year": (
+        "年份 {year} 不在 {first} 至 {last} 之间。",
+        "Year {year} is not between {first} and {last}.",
+    ),
     "codes.export_usage": (
         "用法：/export results [年份] [plan 计划编号] [dept 部门代码] [all] [xlsx|csv]",
         "Usage: /export results [YEAR] [plan PLAN_ID] [dept DEPARTMENT_CODE] [all] [xlsx|csv]",

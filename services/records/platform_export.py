@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Assignment, Department, InspectionResult, Plan
 from services.accounts.actors import Actor, require_role
-from services.common.errors import NotAllowed, NotFound
+from services.common.errors import InvalidInput, NotAllowed, NotFound
 from services.common.policy import ONSITE_RADIUS_METERS
 from services.directory.imports.writers import open_writer
 from services.records import export_facts as facts
@@ -40,6 +40,7 @@ from services.records.export_columns import CORRECTED, DEFAULT, STATUS, Template
 from services.records.export_facts import Selection
 
 CHUNK = 500  # parts loaded at a time
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years an export may name
 LIST_SEP = "；"
 STATUS_ZH = {
     "not_entered": "未填报",
@@ -93,6 +94,10 @@ def _parts(selection: Selection, department_id: int | None) -> Select[Any]:
 async def _part_ids(session: AsyncSession, actor: Actor | None, selection: Selection) -> list[int]:
     if actor is not None and not actor.has("reviewer"):
         require_role(actor, "coordinator")
+    if selection.year is not None and not FIRST_YEAR <= selection.year <= LAST_YEAR:
+        raise InvalidInput(
+            "codes.export_bad_year", year=selection.year, first=FIRST_YEAR, last=LAST_YEAR
+        )
     if selection.plan_id is not None and await session.get(Plan, selection.plan_id) is None:
         raise NotFound("plan.not_found", id=selection.plan_id)
     department_id = await _department_id(session, actor, selection.department)
